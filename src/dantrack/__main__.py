@@ -1,0 +1,3 @@
+from dantrack.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""dantrack dialogue add|list|show"""
+
+from __future__ import annotations
+
+import typer
+
+from dantrack.cli.common import (
+    FORMAT_OPTION,
+    LOCALITY_FILTER,
+    YEAR_OPTION,
+    Format,
+    ask,
+    done,
+    session,
+)
+from dantrack.cli.meetings import BODY_FILTER
+
+app = typer.Typer(help="Leader–citizen dialogues (đối thoại).", no_args_is_help=True)
+
+TABLE_COLUMNS = ["ref", "date", "locality_name", "body", "leader", "citizens", "topic",
+                 "petition"]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    date: str | None = typer.Option(None, "--date", help="YYYY-MM-DD or DD/MM/YYYY."),
+    locality: str | None = typer.Option(None, "--locality", "-l", help="Code or name."),
+    body: str | None = typer.Option(None, "--body", help="party, government, front or other."),
+    leader: str = typer.Option("", "--leader", help="The leader who held it."),
+    leader_title: str = typer.Option("", "--leader-title", help="The leader's position."),
+    citizens: int = typer.Option(0, "--citizens", help="Citizens taking part."),
+    topic: str = typer.Option("", "--topic"),
+    outcome: str = typer.Option("", "--outcome", help="The minutes' conclusion."),
+    petition: str | None = typer.Option(None, "--petition", help="Ref of the petition."),
+    ref: str | None = typer.Option(None, "--ref", help="Default: D<year>-<nnnnn>."),
+) -> None:
+    """Record a dialogue between a leader and citizens.
+
+    Example: dantrack dialogue add --date 2024-05-02 --locality "Na Rì" --body government --citizens 12 --petition P2024-00031
+    """
+    from dantrack.services.meetings import add_dialogue
+
+    fields = dict(
+        date=ask(date, "--date", "Date"), locality=ask(locality, "--locality", "Locality"),
+        body=ask(body, "--body", "Body (party, government, front, other)"),
+        leader=leader, leader_title=leader_title, citizens=citizens, topic=topic,
+        outcome=outcome, petition=petition, ref=ref,
+    )
+    with session(ctx, write=True) as s:
+        dialogue = add_dialogue(s, **fields)
+        done(f"Recorded dialogue {dialogue.ref}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: int | None = YEAR_OPTION,
+    locality: str | None = LOCALITY_FILTER,
+    body: str | None = BODY_FILTER,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List dialogues.
+
+    Example: dantrack dialogue list --year 2024 --body party
+    """
+    from dantrack.output import Format as Out
+    from dantrack.output import render_list
+    from dantrack.services.meetings import list_dialogues
+
+    with session(ctx, write=False) as s:
+        records = list_dialogues(s, year=year, locality=locality, body=body)
+    render_list(records, Out(fmt.value), table_columns=TABLE_COLUMNS,
+                headers={"locality_name": "locality"})
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The dialogue's ref."),
+         fmt: Format = FORMAT_OPTION) -> None:
+    """Show one dialogue.
+
+    Example: dantrack dialogue show D2024-00003
+    """
+    from dantrack.output import Format as Out
+    from dantrack.output import render_record
+    from dantrack.services.meetings import show_dialogue
+
+    with session(ctx, write=False) as s:
+        record = show_dialogue(s, ref)
+    render_record(record, Out(fmt.value))

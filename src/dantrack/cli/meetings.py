@@ -1,0 +1,92 @@
+"""dantrack meeting add|list|show"""
+
+from __future__ import annotations
+
+import typer
+
+from dantrack.cli.common import (
+    FORMAT_OPTION,
+    LOCALITY_FILTER,
+    YEAR_OPTION,
+    Format,
+    ask,
+    done,
+    session,
+)
+
+app = typer.Typer(help="Reception meetings (tiếp công dân).", no_args_is_help=True)
+
+TABLE_COLUMNS = ["ref", "date", "locality_name", "kind", "body", "host", "citizens",
+                 "delegations"]
+BODY_FILTER = typer.Option(None, "--body", help="party, government, front or other.")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    date: str | None = typer.Option(None, "--date", help="YYYY-MM-DD or DD/MM/YYYY."),
+    locality: str | None = typer.Option(None, "--locality", "-l", help="Code or name."),
+    kind: str | None = typer.Option(None, "--kind", help="regular, periodic or unscheduled."),
+    body: str | None = typer.Option(None, "--body", help="party, government, front or other."),
+    host: str = typer.Option("", "--host", help="Who received the citizens."),
+    host_title: str = typer.Option("", "--host-title", help="The host's position."),
+    place: str = typer.Option("", "--place", help="Where the meeting was held."),
+    citizens: int = typer.Option(0, "--citizens", help="People received."),
+    delegations: int = typer.Option(0, "--delegations", help="Groups with one matter."),
+    note: str = typer.Option("", "--note"),
+    ref: str | None = typer.Option(None, "--ref", help="Default: M<year>-<nnnnn>."),
+) -> None:
+    """Record a reception meeting.
+
+    Example: dantrack meeting add --date 15/03/2024 --locality "Ba Bể" --kind periodic --body government --citizens 4
+    """
+    from dantrack.services.meetings import add_meeting
+
+    fields = dict(
+        date=ask(date, "--date", "Date"), locality=ask(locality, "--locality", "Locality"),
+        kind=ask(kind, "--kind", "Kind (regular, periodic, unscheduled)"),
+        body=ask(body, "--body", "Body (party, government, front, other)"),
+        host=host, host_title=host_title, place=place, citizens=citizens,
+        delegations=delegations, note=note, ref=ref,
+    )
+    with session(ctx, write=True) as s:
+        meeting = add_meeting(s, **fields)
+        done(f"Recorded meeting {meeting.ref}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: int | None = YEAR_OPTION,
+    locality: str | None = LOCALITY_FILTER,
+    body: str | None = BODY_FILTER,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List reception meetings.
+
+    Example: dantrack meeting list --year 2024 --locality "Chợ Đồn" --body government
+    """
+    from dantrack.output import Format as Out
+    from dantrack.output import render_list
+    from dantrack.services.meetings import list_meetings
+
+    with session(ctx, write=False) as s:
+        records = list_meetings(s, year=year, locality=locality, body=body)
+    render_list(records, Out(fmt.value), table_columns=TABLE_COLUMNS,
+                headers={"locality_name": "locality"})
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's ref."),
+         fmt: Format = FORMAT_OPTION) -> None:
+    """Show one reception meeting.
+
+    Example: dantrack meeting show M2024-00007
+    """
+    from dantrack.output import Format as Out
+    from dantrack.output import render_record
+    from dantrack.services.meetings import show_meeting
+
+    with session(ctx, write=False) as s:
+        record = show_meeting(s, ref)
+    render_record(record, Out(fmt.value))

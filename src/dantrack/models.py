@@ -1,0 +1,135 @@
+"""The stored tables. Names and columns follow SPEC §1; folded copies of names serve matching.
+
+Dates are stored as SQL DATE so that comparisons work the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlmodel import Field, SQLModel
+
+NAME_MAX = 200
+TEXT_MAX = 4000
+
+
+class Locality(SQLModel, table=True):
+    __tablename__ = "locality"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    name: str = Field(max_length=NAME_MAX)
+    level: str = Field(max_length=50)
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("locality.id"), index=True, nullable=True),
+    )
+    # Materialised path of ids, "/1/5/23/": a subtree is a prefix match.
+    path: str = Field(default="", max_length=400, index=True)
+    name_folded: str = Field(max_length=NAME_MAX, index=True)
+    bare_folded: str = Field(max_length=NAME_MAX, index=True)
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    date: dt.date = Field(index=True)
+    locality_id: int = Field(foreign_key="locality.id")
+    kind: str = Field(max_length=20)
+    body: str = Field(max_length=20)
+    host: str = Field(default="", max_length=NAME_MAX)
+    host_title: str = Field(default="", max_length=NAME_MAX)
+    place: str = Field(default="", max_length=NAME_MAX)
+    citizens: int = 0
+    delegations: int = 0
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Dialogue(SQLModel, table=True):
+    __tablename__ = "dialogue"
+    __table_args__ = (Index("ix_dialogue_report", "locality_id", "date", "citizens"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    date: dt.date = Field(index=True)
+    locality_id: int = Field(foreign_key="locality.id")
+    body: str = Field(max_length=20)
+    leader: str = Field(default="", max_length=NAME_MAX)
+    leader_title: str = Field(default="", max_length=NAME_MAX)
+    citizens: int = 0
+    topic: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    outcome: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    petition_id: int | None = Field(default=None, foreign_key="petition.id", index=True)
+
+
+class Petition(SQLModel, table=True):
+    __tablename__ = "petition"
+    __table_args__ = (
+        # Covers every column the report reads, so its scan never touches the table.
+        Index(
+            "ix_petition_report",
+            "locality_id",
+            "received_on",
+            "closed_on",
+            "kind",
+            "competence",
+            "outcome",
+            "due_on",
+            "duplicate_of_id",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    kind: str = Field(max_length=20)
+    received_on: dt.date = Field(index=True)
+    locality_id: int = Field(foreign_key="locality.id")
+    channel: str = Field(max_length=20)
+    petitioner: str = Field(default="", max_length=NAME_MAX)
+    id_number: str = Field(default="", max_length=12)
+    phone: str = Field(default="", max_length=11)
+    address: str = Field(default="", max_length=NAME_MAX)
+    signatories: int = 1
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    competence: str = Field(default="own", max_length=10)
+    accepted_on: dt.date
+    complex: bool = False
+    remote: bool = False
+    duplicate_of_id: int | None = Field(default=None, foreign_key="petition.id", index=True)
+    due_on: dt.date
+    closed_on: dt.date | None = None
+    outcome: str | None = Field(default=None, max_length=20)
+    verdict: str | None = Field(default=None, max_length=20)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Folded copies for diacritic-insensitive search.
+    petitioner_folded: str = Field(default="", max_length=NAME_MAX)
+    subject_folded: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class PetitionEvent(SQLModel, table=True):
+    """One entry of a petition's history: created, edited, closed, reopened, revealed."""
+
+    __tablename__ = "petition_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    at: str = Field(max_length=32)  # UTC, ISO 8601 with Z: sorts and reads the same everywhere
+    operator: str = Field(max_length=NAME_MAX)
+    action: str = Field(max_length=20)
+    # JSON object: {field: [old, new]} for edits, {"reason": …} for reopen, the fields for create.
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class RefSequence(SQLModel, table=True):
+    """The last number handed out per ref prefix and year."""
+
+    __tablename__ = "ref_sequence"
+    prefix: str = Field(primary_key=True, sa_column_kwargs={"nullable": False}, max_length=1)
+    year: int = Field(primary_key=True)
+    last: int = 0
+

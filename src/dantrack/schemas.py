@@ -1,0 +1,303 @@
+"""Input and output models. The same input model validates command-line options and import
+rows, so both accept exactly the same words, dates, ID numbers and phones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from dantrack.errors import InvalidInput
+from dantrack.models import NAME_MAX, TEXT_MAX
+from dantrack.text import (
+    normalise_id_number,
+    normalise_phone,
+    parse_choice,
+    parse_date,
+    token,
+)
+from dantrack.vocab import (
+    ALIASES,
+    Body,
+    Channel,
+    Competence,
+    MeetingKind,
+    Outcome,
+    PetitionKind,
+)
+
+
+def _choice(enum: type) -> BeforeValidator:
+    aliases = ALIASES.get(enum, {})
+
+    def parse(value: Any) -> Any:
+        return parse_choice(enum, value, aliases) if isinstance(value, str) else value
+
+    return BeforeValidator(parse)
+
+
+def _date(value: Any) -> Any:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _optional_text(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, str):
+        word = token(value)
+        if word in ("co", "x"):
+            return True
+        if word in ("khong", ""):
+            return False
+    return value
+
+
+def _blank_or(parse):  # type: ignore[no-untyped-def]
+    def run(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return ""
+        return parse(value) if isinstance(value, str) else value
+
+    return BeforeValidator(run)
+
+
+DateIn = Annotated[dt.date, BeforeValidator(_date)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Name = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+RequiredName = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(_not_blank)]
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+Ref = Annotated[
+    Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^\S+$")
+    ]
+    | None,
+    BeforeValidator(_optional_text),
+]
+LookupText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+OptionalLookup = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None,
+    BeforeValidator(_optional_text),
+]
+Flag = Annotated[bool, BeforeValidator(_bool)]
+IdNumber = Annotated[str, _blank_or(normalise_id_number)]
+Phone = Annotated[str, _blank_or(normalise_phone)]
+Count = Annotated[int, Field(ge=0)]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+class LocalityCreate(_Input):
+    code: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^\S+$")
+    ]
+    name: RequiredName
+    level: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    parent: OptionalLookup = None
+
+
+class MeetingCreate(_Input):
+    ref: Ref = None
+    date: DateIn
+    locality: LookupText
+    kind: Annotated[MeetingKind, _choice(MeetingKind)]
+    body: Annotated[Body, _choice(Body)]
+    host: Name = ""
+    host_title: Name = ""
+    place: Name = ""
+    citizens: Count = 0
+    delegations: Count = 0
+    note: LongText = ""
+
+
+class DialogueCreate(_Input):
+    ref: Ref = None
+    date: DateIn
+    locality: LookupText
+    body: Annotated[Body, _choice(Body)]
+    leader: Name = ""
+    leader_title: Name = ""
+    citizens: Count = 0
+    topic: LongText = ""
+    outcome: LongText = ""
+    petition: OptionalLookup = None
+
+
+class PetitionUpdate(_Input):
+    """Fields an edit may change; only those given are touched."""
+
+    kind: Annotated[PetitionKind, _choice(PetitionKind)] | None = None
+    received_on: DateIn | None = None
+    locality: LookupText | None = None
+    channel: Annotated[Channel, _choice(Channel)] | None = None
+    petitioner: Name | None = None
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    address: Name | None = None
+    signatories: Annotated[int, Field(ge=1)] | None = None
+    subject: LongText | None = None
+    meeting: OptionalLookup = None
+    competence: Annotated[Competence, _choice(Competence)] | None = None
+    accepted_on: DateIn | None = None
+    complex: Flag | None = None
+    remote: Flag | None = None
+    duplicate_of: OptionalLookup = None
+
+
+class PetitionCreate(_Input):
+    ref: Ref = None
+    kind: Annotated[PetitionKind, _choice(PetitionKind)]
+    received_on: DateIn
+    locality: LookupText
+    channel: Annotated[Channel, _choice(Channel)] = Channel.in_person
+    petitioner: Name = ""
+    id_number: IdNumber = ""
+    phone: Phone = ""
+    address: Name = ""
+    signatories: Annotated[int, Field(ge=1)] = 1
+    subject: LongText = ""
+    meeting: OptionalLookup = None
+    competence: Annotated[Competence, _choice(Competence)] = Competence.own
+    accepted_on: DateIn | None = None
+    complex: Flag = False
+    remote: Flag = False
+    duplicate_of: OptionalLookup = None
+
+
+class Closure(_Input):
+    outcome: Annotated[Outcome, _choice(Outcome)]
+    verdict: OptionalLookup = None
+    closed_on: DateIn
+    note: LongText = ""
+
+
+def describe_error(error: dict[str, Any]) -> tuple[str, Any, str]:
+    """(field, value, reason) from one pydantic error, in words a clerk can act on."""
+    field = ".".join(str(p) for p in error.get("loc", ())) or "input"
+    value = error.get("input")
+    kind = error.get("type", "")
+    reason = error.get("msg", "invalid")
+    if kind == "missing":
+        reason = "is required"
+    elif kind == "extra_forbidden":
+        reason = "is not a known field"
+    elif kind == "string_too_long":
+        reason = f"is longer than {error.get('ctx', {}).get('max_length')} characters"
+    elif kind == "string_too_short":
+        reason = "must not be empty"
+    elif kind == "string_pattern_mismatch":
+        reason = "must not contain spaces"
+    elif reason.startswith("Value error, "):
+        reason = reason[len("Value error, ") :]
+    return field, value, reason
+
+
+def format_value(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return repr(text) if isinstance(value, str) else text
+
+
+def validate(model: type[M], data: dict[str, Any]) -> M:
+    """Validate with the model; the first problem becomes an InvalidInput naming the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        field, value, reason = describe_error(exc.errors()[0])
+        if value is None or isinstance(value, dict):
+            raise InvalidInput(f"{field} {reason}", field=field) from None
+        raise InvalidInput(
+            f"invalid {field} {format_value(value)}: {reason}", field=field, value=value
+        ) from None
+
+
+class LocalityPublic(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+    parent_name: str | None = None
+
+
+class MeetingPublic(BaseModel):
+    ref: str
+    date: dt.date
+    locality: str
+    locality_name: str
+    kind: str
+    body: str
+    host: str
+    host_title: str
+    place: str
+    citizens: int
+    delegations: int
+    note: str
+
+
+class DialoguePublic(BaseModel):
+    ref: str
+    date: dt.date
+    locality: str
+    locality_name: str
+    body: str
+    leader: str
+    leader_title: str
+    citizens: int
+    topic: str
+    outcome: str
+    petition: str | None = None
+
+
+class EventPublic(BaseModel):
+    at: str
+    operator: str
+    action: str
+    changes: dict[str, Any]
+
+
+class PetitionPublic(BaseModel):
+    ref: str
+    kind: str
+    received_on: dt.date
+    locality: str
+    locality_name: str
+    channel: str
+    petitioner: str
+    id_number: str
+    phone: str
+    address: str
+    signatories: int
+    subject: str
+    meeting: str | None
+    competence: str
+    accepted_on: dt.date
+    complex: bool
+    remote: bool
+    duplicate_of: str | None
+    due_on: dt.date
+    closed_on: dt.date | None
+    outcome: str | None
+    verdict: str | None
+    note: str
+    status: str
+    history: list[EventPublic] | None = None

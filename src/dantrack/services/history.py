@@ -1,0 +1,45 @@
+"""Petition history: who did what, when, and what changed."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dantrack.models import Petition, PetitionEvent
+
+
+def operator() -> str:
+    """$DANTRACK_OPERATOR, else the login name."""
+    if name := os.environ.get("DANTRACK_OPERATOR", "").strip():
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(session: Session, petition: Petition, action: str,
+           changes: dict[str, Any] | None = None) -> PetitionEvent:
+    event = PetitionEvent(
+        petition_id=petition.id,
+        at=now(),
+        operator=operator(),
+        action=action,
+        changes=json.dumps(changes or {}, ensure_ascii=False, default=str, sort_keys=True),
+    )
+    session.add(event)
+    return event
+
+
+def events(session: Session, petition: Petition) -> list[PetitionEvent]:
+    return list(session.exec(select(PetitionEvent).where(PetitionEvent.petition_id == petition.id)
+                             .order_by(PetitionEvent.id)))

@@ -1,0 +1,136 @@
+"""Reception meetings (tiếp công dân) and leader–citizen dialogues (đối thoại)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dantrack.errors import NotFound, RuleError
+from dantrack.models import Dialogue, Locality, Meeting, Petition
+from dantrack.schemas import (
+    DialogueCreate,
+    DialoguePublic,
+    MeetingCreate,
+    MeetingPublic,
+    validate,
+)
+from dantrack.services.localities import resolve_locality, subtree_ids_query
+from dantrack.services.refs import claim_ref, new_ref
+from dantrack.text import parse_choice
+from dantrack.vocab import ALIASES, Body
+
+
+def _ensure_new_ref(session: Session, table: type, prefix: str, ref: str | None,
+                    noun: str) -> None:
+    if not ref:
+        return
+    if session.exec(select(table.id).where(table.ref == ref)).first():
+        raise RuleError(f"{noun} {ref} exists already")
+    claim_ref(session, prefix, ref)
+
+
+def add_meeting(session: Session, **fields: Any) -> Meeting:
+    return insert_meeting(session, validate(MeetingCreate, fields))
+
+
+def insert_meeting(session: Session, data: MeetingCreate) -> Meeting:
+    _ensure_new_ref(session, Meeting, "M", data.ref, "meeting")
+    locality = resolve_locality(session, data.locality)
+    values = data.model_dump(exclude={"ref", "locality"})
+    meeting = Meeting(ref=data.ref or new_ref(session, "M", data.date.year),
+                      locality_id=locality.id, **values)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def add_dialogue(session: Session, **fields: Any) -> Dialogue:
+    return insert_dialogue(session, validate(DialogueCreate, fields))
+
+
+def insert_dialogue(session: Session, data: DialogueCreate) -> Dialogue:
+    _ensure_new_ref(session, Dialogue, "D", data.ref, "dialogue")
+    locality = resolve_locality(session, data.locality)
+    petition_id = None
+    if data.petition:
+        petition = session.exec(select(Petition).where(Petition.ref == data.petition)).first()
+        if petition is None:
+            raise NotFound(f"petition: no petition with ref {data.petition!r}")
+        petition_id = petition.id
+    values = data.model_dump(exclude={"ref", "locality", "petition"})
+    dialogue = Dialogue(ref=data.ref or new_ref(session, "D", data.date.year),
+                        locality_id=locality.id, petition_id=petition_id, **values)
+    session.add(dialogue)
+    session.flush()
+    return dialogue
+
+
+def _filters(session: Session, table: type, query, *, year: int | None,  # type: ignore[no-untyped-def]
+             locality: str | None, body: str | None):
+    if year is not None:
+        query = query.where(table.date >= dt.date(year, 1, 1), table.date <= dt.date(year, 12, 31))
+    if locality:
+        query = query.where(table.locality_id.in_(
+            subtree_ids_query(resolve_locality(session, locality))))
+    if body:
+        query = query.where(table.body == _parse_body(body).value)
+    return query.order_by(table.date, table.ref)
+
+
+def _parse_body(text: str) -> Body:
+    from dantrack.errors import InvalidInput
+
+    try:
+        return parse_choice(Body, text, ALIASES[Body])
+    except ValueError as exc:
+        raise InvalidInput(f"invalid body {text!r}: {exc}", field="body", value=text) from None
+
+
+def _meeting_public(meeting: Meeting, code: str, name: str) -> MeetingPublic:
+    return MeetingPublic(locality=code, locality_name=name,
+                         **meeting.model_dump(exclude={"id", "locality_id"}))
+
+
+def list_meetings(session: Session, *, year: int | None = None, locality: str | None = None,
+                  body: str | None = None) -> list[MeetingPublic]:
+    query = select(Meeting, Locality.code, Locality.name).join(
+        Locality, Locality.id == Meeting.locality_id)
+    query = _filters(session, Meeting, query, year=year, locality=locality, body=body)
+    return [_meeting_public(*row) for row in session.execute(query).all()]
+
+
+def show_meeting(session: Session, ref: str) -> MeetingPublic:
+    row = session.execute(select(Meeting, Locality.code, Locality.name)
+                          .join(Locality, Locality.id == Meeting.locality_id)
+                          .where(Meeting.ref == ref.strip())).first()
+    if row is None:
+        raise NotFound(f"no meeting with ref {ref!r}")
+    return _meeting_public(*row)
+
+
+def _dialogue_query():  # type: ignore[no-untyped-def]
+    return (select(Dialogue, Locality.code, Locality.name, Petition.ref)
+            .join(Locality, Locality.id == Dialogue.locality_id)
+            .outerjoin(Petition, Petition.id == Dialogue.petition_id))
+
+
+def _dialogue_public(dialogue: Dialogue, code: str, name: str,
+                     petition_ref: str | None) -> DialoguePublic:
+    return DialoguePublic(locality=code, locality_name=name, petition=petition_ref,
+                          **dialogue.model_dump(exclude={"id", "locality_id", "petition_id"}))
+
+
+def list_dialogues(session: Session, *, year: int | None = None, locality: str | None = None,
+                   body: str | None = None) -> list[DialoguePublic]:
+    query = _filters(session, Dialogue, _dialogue_query(), year=year, locality=locality,
+                     body=body)
+    return [_dialogue_public(*row) for row in session.execute(query).all()]
+
+
+def show_dialogue(session: Session, ref: str) -> DialoguePublic:
+    row = session.execute(_dialogue_query().where(Dialogue.ref == ref.strip())).first()
+    if row is None:
+        raise NotFound(f"no dialogue with ref {ref!r}")
+    return _dialogue_public(*row)

@@ -1,0 +1,373 @@
+"""Petitions: intake, edits, close-out, reopening, listing — and the secrecy of denouncers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from dantrack.deadlines import due_on
+from dantrack.errors import InvalidInput, NotFound, RuleError
+from dantrack.models import Locality, Meeting, Petition
+from dantrack.schemas import (
+    Closure,
+    EventPublic,
+    PetitionCreate,
+    PetitionPublic,
+    PetitionUpdate,
+    validate,
+)
+from dantrack.services import history
+from dantrack.services.localities import resolve_locality, subtree_ids_query
+from dantrack.services.refs import claim_ref, new_ref
+from dantrack.text import fold, parse_choice
+from dantrack.vocab import (
+    OUTSIDE_COMPETENCE,
+    VERDICT_ALIASES,
+    VERDICTS_BY_KIND,
+    Competence,
+    Outcome,
+    PetitionKind,
+    Status,
+    Verdict,
+)
+
+IDENTITY_FIELDS = ("petitioner", "id_number", "phone", "address")
+MASK = "***"
+# Fields an edit compares and records; identity fields among them are masked in output.
+EDITABLE = (
+    "kind", "received_on", "locality", "channel", "petitioner", "id_number", "phone", "address",
+    "signatories", "subject", "meeting", "competence", "accepted_on", "complex", "remote",
+    "duplicate_of",
+)
+
+
+def get_petition(session: Session, ref: str) -> Petition:
+    petition = session.exec(select(Petition).where(Petition.ref == ref.strip())).first()
+    if petition is None:
+        raise NotFound(f"no petition with ref {ref!r}")
+    return petition
+
+
+def _meeting_id(session: Session, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    meeting = session.exec(select(Meeting).where(Meeting.ref == ref)).first()
+    if meeting is None:
+        raise NotFound(f"meeting: no meeting with ref {ref!r}")
+    return meeting.id
+
+
+def _duplicate_of_id(session: Session, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    original = session.exec(select(Petition).where(Petition.ref == ref)).first()
+    if original is None:
+        raise NotFound(f"duplicate_of: no petition with ref {ref!r}")
+    return original.id
+
+
+def add_petition(session: Session, **fields: Any) -> Petition:
+    data = validate(PetitionCreate, fields)
+    return insert_petition(session, data)
+
+
+def insert_petition(session: Session, data: PetitionCreate) -> Petition:
+    accepted_on = data.accepted_on or data.received_on
+    _check_acceptance(data.received_on, accepted_on)
+    if data.ref:
+        if session.exec(select(Petition.id).where(Petition.ref == data.ref)).first():
+            raise RuleError(f"petition {data.ref} exists already")
+        claim_ref(session, "P", data.ref)
+    locality = resolve_locality(session, data.locality)
+    petition = Petition(
+        ref=data.ref or new_ref(session, "P", data.received_on.year),
+        kind=data.kind.value,
+        received_on=data.received_on,
+        locality_id=locality.id,
+        channel=data.channel.value,
+        petitioner=data.petitioner,
+        id_number=data.id_number,
+        phone=data.phone,
+        address=data.address,
+        signatories=data.signatories,
+        subject=data.subject,
+        meeting_id=_meeting_id(session, data.meeting),
+        competence=data.competence.value,
+        accepted_on=accepted_on,
+        complex=data.complex,
+        remote=data.remote,
+        duplicate_of_id=_duplicate_of_id(session, data.duplicate_of),
+        due_on=due_on(data.kind, accepted_on, complex=data.complex, remote=data.remote),
+        petitioner_folded=fold(data.petitioner),
+        subject_folded=fold(data.subject),
+    )
+    session.add(petition)
+    session.flush()
+    created = data.model_dump(mode="json", exclude={"ref"})
+    created.update(accepted_on=accepted_on.isoformat(), locality=locality.code,
+                   due_on=petition.due_on.isoformat())
+    history.record(session, petition, "created", created)
+    session.flush()
+    return petition
+
+
+def _check_acceptance(received_on: dt.date, accepted_on: dt.date) -> None:
+    if accepted_on < received_on:
+        raise InvalidInput(
+            f"invalid accepted_on '{accepted_on}': before received_on {received_on}",
+            field="accepted_on", value=str(accepted_on),
+        )
+
+
+def current_fields(session: Session, petition: Petition) -> dict[str, Any]:
+    """The editable fields as a user names them (refs and codes, not ids)."""
+    locality = session.get(Locality, petition.locality_id)
+    meeting = session.get(Meeting, petition.meeting_id) if petition.meeting_id else None
+    original = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
+    return {
+        "kind": petition.kind, "received_on": petition.received_on,
+        "locality": locality.code if locality else None, "channel": petition.channel,
+        "petitioner": petition.petitioner, "id_number": petition.id_number,
+        "phone": petition.phone, "address": petition.address,
+        "signatories": petition.signatories, "subject": petition.subject,
+        "meeting": meeting.ref if meeting else None, "competence": petition.competence,
+        "accepted_on": petition.accepted_on, "complex": petition.complex,
+        "remote": petition.remote, "duplicate_of": original.ref if original else None,
+    }
+
+
+def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, dict[str, Any]]:
+    """Change the given fields; returns the petition and {field: [old, new]} of real changes."""
+    petition = get_petition(session, ref)
+    given = {k: v for k, v in fields.items() if v is not None}
+    if not given:
+        raise RuleError("nothing to change: give at least one field to edit")
+    update = validate(PetitionUpdate, given).model_dump(exclude_unset=True)
+    before = current_fields(session, petition)
+    if "locality" in update:
+        update["locality"] = resolve_locality(session, update["locality"]).code
+    for key in ("meeting", "duplicate_of"):
+        if key in update and update[key] == "":
+            update[key] = None
+    if update.get("duplicate_of") == petition.ref:
+        raise RuleError("duplicate_of: a petition cannot duplicate itself")
+    after = {**before, **{k: getattr(v, "value", v) for k, v in update.items()}}
+    if "received_on" in update and "accepted_on" not in update \
+            and before["accepted_on"] == before["received_on"]:
+        after["accepted_on"] = after["received_on"]
+    changes = {k: [_plain(before[k]), _plain(after[k])] for k in EDITABLE
+               if before[k] != after[k]}
+    if not changes:
+        return petition, {}
+    _check_acceptance(after["received_on"], after["accepted_on"])
+    if petition.closed_on and petition.closed_on < after["received_on"]:
+        raise InvalidInput(
+            f"invalid received_on '{after['received_on']}': after the close date "
+            f"{petition.closed_on}", field="received_on", value=str(after["received_on"]))
+    if petition.verdict:
+        _check_verdict(PetitionKind(after["kind"]), Verdict(petition.verdict))
+    _apply(session, petition, after)
+    history.record(session, petition, "edited", changes)
+    session.flush()
+    return petition, changes
+
+
+def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
+    for key in ("kind", "received_on", "channel", "petitioner", "id_number", "phone", "address",
+                "signatories", "subject", "competence", "accepted_on", "complex", "remote"):
+        setattr(petition, key, after[key])
+    petition.locality_id = resolve_locality(session, after["locality"]).id
+    petition.meeting_id = _meeting_id(session, after["meeting"])
+    petition.duplicate_of_id = _duplicate_of_id(session, after["duplicate_of"])
+    petition.due_on = due_on(petition.kind, petition.accepted_on,
+                             complex=petition.complex, remote=petition.remote)
+    petition.petitioner_folded = fold(petition.petitioner)
+    petition.subject_folded = fold(petition.subject)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _check_verdict(kind: PetitionKind, verdict: Verdict) -> None:
+    if verdict not in VERDICTS_BY_KIND[kind]:
+        fitting = ", ".join(sorted(v.value for v in VERDICTS_BY_KIND[kind])) or "none"
+        raise RuleError(f"verdict {verdict.value} does not fit a {kind.value} "
+                        f"(allowed: {fitting})")
+
+
+def _parse_verdict(kind: PetitionKind, text: str) -> Verdict:
+    try:
+        return parse_choice(Verdict, text, VERDICT_ALIASES.get(kind, {}))
+    except ValueError as exc:
+        raise InvalidInput(f"invalid verdict {text!r}: {exc}", field="verdict",
+                           value=text) from None
+
+
+def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
+                   verdict: str | None = None, note: str = "") -> Petition:
+    petition = get_petition(session, ref)
+    closure = validate(Closure, {"outcome": outcome, "closed_on": closed_on,
+                                 "verdict": verdict, "note": note or ""})
+    if petition.closed_on is not None:
+        raise RuleError(f"petition {petition.ref} is already closed "
+                        f"({petition.outcome} on {petition.closed_on}); reopen it first")
+    if closure.closed_on < petition.received_on:
+        raise InvalidInput(
+            f"invalid closed_on '{closure.closed_on}': before received_on "
+            f"{petition.received_on}", field="closed_on", value=str(closure.closed_on))
+    kind = PetitionKind(petition.kind)
+    parsed_verdict = None
+    if closure.verdict:
+        if closure.outcome is not Outcome.resolved:
+            raise RuleError(f"a verdict is given only with outcome resolved, "
+                            f"not {closure.outcome.value}")
+        parsed_verdict = _parse_verdict(kind, closure.verdict)
+        _check_verdict(kind, parsed_verdict)
+    changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
+                               "outcome": closure.outcome.value}
+    if parsed_verdict:
+        changes["verdict"] = parsed_verdict.value
+    if closure.note:
+        changes["note"] = closure.note
+    if closure.outcome in OUTSIDE_COMPETENCE and petition.competence != Competence.other:
+        changes["competence"] = [petition.competence, Competence.other.value]
+        petition.competence = Competence.other.value
+    petition.closed_on = closure.closed_on
+    petition.outcome = closure.outcome.value
+    petition.verdict = parsed_verdict.value if parsed_verdict else None
+    petition.note = closure.note
+    history.record(session, petition, "closed", changes)
+    session.flush()
+    return petition
+
+
+def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
+    petition = get_petition(session, ref)
+    if not reason or not reason.strip():
+        raise InvalidInput("reason must not be empty", field="reason", value=reason)
+    if len(reason) > 4000:
+        raise InvalidInput("reason is longer than 4000 characters", field="reason")
+    if petition.closed_on is None:
+        raise RuleError(f"petition {petition.ref} is open; only a closed petition can be reopened")
+    cleared = {"closed_on": petition.closed_on.isoformat(), "outcome": petition.outcome,
+               "verdict": petition.verdict, "note": petition.note}
+    petition.closed_on = None
+    petition.outcome = None
+    petition.verdict = None
+    petition.note = ""
+    history.record(session, petition, "reopened", {"reason": reason, "cleared": cleared})
+    session.flush()
+    return petition
+
+
+def status_of(petition: Petition, today: dt.date) -> Status:
+    if petition.closed_on is not None:
+        return Status.closed
+    return Status.overdue if petition.due_on < today else Status.open
+
+
+def list_petitions(
+    session: Session, *, today: dt.date, year: int | None = None, locality: str | None = None,
+    kind: str | None = None, status: Status | None = None, search: str | None = None,
+    reveal: bool = False,
+) -> list[PetitionPublic]:
+    query = _public_query()
+    if year is not None:
+        query = query.where(Petition.received_on >= dt.date(year, 1, 1),
+                            Petition.received_on <= dt.date(year, 12, 31))
+    if locality:
+        query = query.where(Petition.locality_id.in_(
+            subtree_ids_query(resolve_locality(session, locality))))
+    if kind:
+        parsed = _parse_kind(kind)
+        query = query.where(Petition.kind == parsed.value)
+    if status is Status.open:
+        query = query.where(Petition.closed_on.is_(None))
+    elif status is Status.closed:
+        query = query.where(Petition.closed_on.is_not(None))
+    elif status is Status.overdue:
+        query = query.where(Petition.closed_on.is_(None), Petition.due_on < today)
+    if search and (needle := fold(search)):
+        name_visible = or_(Petition.kind != PetitionKind.denunciation.value, reveal)
+        query = query.where(or_(
+            Petition.subject_folded.contains(needle, autoescape=True),
+            and_(name_visible, Petition.petitioner_folded.contains(needle, autoescape=True)),
+        ))
+    rows = session.execute(query.order_by(Petition.received_on, Petition.ref)).all()
+    return [_to_public(session, row, today=today, reveal=reveal) for row in rows]
+
+
+def _parse_kind(text: str) -> PetitionKind:
+    from dantrack.vocab import ALIASES
+
+    try:
+        return parse_choice(PetitionKind, text, ALIASES[PetitionKind])
+    except ValueError as exc:
+        raise InvalidInput(f"invalid kind {text!r}: {exc}", field="kind", value=text) from None
+
+
+def _public_query():  # type: ignore[no-untyped-def]
+    original = aliased(Petition)
+    return (
+        select(Petition, Locality.code, Locality.name, Meeting.ref, original.ref)
+        .join(Locality, Locality.id == Petition.locality_id)
+        .outerjoin(Meeting, Meeting.id == Petition.meeting_id)
+        .outerjoin(original, original.id == Petition.duplicate_of_id)
+    )
+
+
+def _to_public(session: Session, row: Any, *, today: dt.date, reveal: bool) -> PetitionPublic:
+    petition, code, name, meeting_ref, original_ref = row
+    secret = petition.kind == PetitionKind.denunciation.value
+    if secret and reveal:
+        history.record(session, petition, "revealed", {})
+    identity = {f: _mask(getattr(petition, f)) if secret and not reveal
+                else getattr(petition, f) for f in IDENTITY_FIELDS}
+    return PetitionPublic(
+        ref=petition.ref, kind=petition.kind, received_on=petition.received_on,
+        locality=code, locality_name=name, channel=petition.channel, **identity,
+        signatories=petition.signatories, subject=petition.subject, meeting=meeting_ref,
+        competence=petition.competence, accepted_on=petition.accepted_on,
+        complex=petition.complex, remote=petition.remote, duplicate_of=original_ref,
+        due_on=petition.due_on, closed_on=petition.closed_on, outcome=petition.outcome,
+        verdict=petition.verdict, note=petition.note,
+        status=status_of(petition, today).value,
+    )
+
+
+def _mask(value: str) -> str:
+    return MASK if value else ""
+
+
+def show_petition(session: Session, ref: str, *, today: dt.date,
+                  reveal: bool = False) -> PetitionPublic:
+    """One petition with its history; revealing a denouncer is itself recorded first."""
+    get_petition(session, ref)
+    row = session.execute(_public_query().where(Petition.ref == ref.strip())).one()
+    public = _to_public(session, row, today=today, reveal=reveal)
+    session.flush()
+    petition = row[0]
+    secret = petition.kind == PetitionKind.denunciation.value and not reveal
+    public.history = [_event_public(event, secret) for event in history.events(session, petition)]
+    return public
+
+
+def _event_public(event: Any, secret: bool) -> EventPublic:
+    changes = json.loads(event.changes)
+    if secret:
+        changes = {key: _mask_change(value) if key in IDENTITY_FIELDS else value
+                   for key, value in changes.items()}
+    return EventPublic(at=event.at, operator=event.operator,
+                       action=event.action, changes=changes)
+
+
+def _mask_change(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_mask(v) if isinstance(v, str) else v for v in value]
+    return _mask(value) if isinstance(value, str) else value

@@ -1,0 +1,21 @@
+"""Refs: M/D/P<year>-<nnnnn>, numbered per year, unique under concurrent writers."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from dantrack import db
+
+_GENERATED = re.compile(r"^([MDP])(\d{4})-(\d+)$")
+
+
+def new_ref(session: Session, prefix: str, year: int) -> str:
+    return f"{prefix}{year}-{db.next_number(session, prefix, year):05d}"
+
+
+def claim_ref(session: Session, prefix: str, ref: str) -> None:
+    """A ref given by hand in the generated form moves its sequence past it."""
+    if (m := _GENERATED.match(ref)) and m[1] == prefix:
+        db.claim_number(session, m[1], int(m[2]), int(m[3]))

@@ -1,0 +1,111 @@
+"""Parsing and normalising what people type: diacritic folding, dates, ID numbers, phones."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+# Administrative prefixes, folded, longest first so "thi xa" wins over "xa".
+LOCALITY_PREFIXES = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "phuong",
+    "huyen",
+    "tinh",
+    "quan",
+    "thon",
+    "xom",
+    "ban",
+    "xa",
+    "to",
+)
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d) and collapse whitespace, for matching."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def strip_prefix(folded: str) -> str:
+    """Drop one leading administrative prefix from an already folded locality name."""
+    for prefix in LOCALITY_PREFIXES:
+        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
+            return folded[len(prefix) + 1 :]
+    return folded
+
+
+def token(text: str) -> str:
+    """Fold a word for vocabulary lookup: "Khiếu nại" → "khieu_nai"."""
+    return re.sub(r"[\s\-]+", "_", fold(text))
+
+
+def parse_choice(enum: type[E], value: str, aliases: dict[str, str] | None = None) -> E:
+    """An enum member from its English value or a Vietnamese word, any case or diacritics."""
+    key = token(value)
+    key = (aliases or {}).get(key, key)
+    try:
+        return enum(key)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise ValueError(f"must be one of {choices} (or the Vietnamese word)") from None
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value: str | date) -> date:
+    """A date from YYYY-MM-DD or DD/MM/YYYY."""
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    if m := _ISO.match(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _VN.match(text):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    else:
+        raise ValueError("expected YYYY-MM-DD or DD/MM/YYYY")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise ValueError("no such day in the calendar") from None
+
+
+def normalise_id_number(value: str) -> str:
+    """A 12-digit citizen ID or a 9-digit legacy ID; spaces and dots are ignored."""
+    digits = re.sub(r"[\s.]", "", value)
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in (9, 12):
+        raise ValueError("expected 12 digits (citizen ID) or 9 digits (legacy ID)")
+    return digits
+
+
+_MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
+
+
+def normalise_phone(value: str) -> str:
+    """A Vietnamese phone number in national form: +84/84 becomes 0.
+
+    Mobiles are 10 digits starting 03, 05, 07, 08 or 09; landlines are 11 digits starting 02.
+    """
+    compact = re.sub(r"[\s.\-()]", "", value)
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("84") and len(compact) in (11, 12):
+        compact = "0" + compact[2:]
+    if not compact.isascii() or not compact.isdigit():
+        raise ValueError("expected a Vietnamese phone number of digits")
+    if len(compact) == 10 and compact.startswith(_MOBILE_PREFIXES):
+        return compact
+    if len(compact) == 11 and compact.startswith("02"):
+        return compact
+    raise ValueError("expected a 10-digit mobile (03/05/07/08/09…) or an 11-digit landline (02…)")

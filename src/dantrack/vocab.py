@@ -1,0 +1,129 @@
+"""The domain's vocabulary: enumerations and the words accepted for them on input.
+
+Kept free of heavy imports so the command line can build its help without loading the
+database layer.
+"""
+
+from enum import StrEnum
+
+
+class PetitionKind(StrEnum):
+    complaint = "complaint"
+    denunciation = "denunciation"
+    recommendation = "recommendation"
+    reflection = "reflection"
+
+
+class Channel(StrEnum):
+    in_person = "in_person"
+    mail = "mail"
+    online = "online"
+    phone = "phone"
+    forwarded = "forwarded"
+
+
+class Competence(StrEnum):
+    own = "own"
+    other = "other"
+
+
+class Outcome(StrEnum):
+    resolved = "resolved"
+    withdrawn = "withdrawn"
+    guided = "guided"
+    forwarded = "forwarded"
+    dismissed = "dismissed"
+
+
+class Verdict(StrEnum):
+    upheld = "upheld"
+    partly_upheld = "partly_upheld"
+    rejected = "rejected"
+    founded = "founded"
+    partly_founded = "partly_founded"
+    unfounded = "unfounded"
+
+
+class MeetingKind(StrEnum):
+    regular = "regular"
+    periodic = "periodic"
+    unscheduled = "unscheduled"
+
+
+class Body(StrEnum):
+    party = "party"
+    government = "government"
+    front = "front"
+    other = "other"
+
+
+class Status(StrEnum):
+    open = "open"
+    closed = "closed"
+    overdue = "overdue"
+
+
+VERDICTS_BY_KIND: dict[PetitionKind, frozenset[Verdict]] = {
+    PetitionKind.complaint: frozenset({Verdict.upheld, Verdict.partly_upheld, Verdict.rejected}),
+    PetitionKind.denunciation: frozenset(
+        {Verdict.founded, Verdict.partly_founded, Verdict.unfounded}
+    ),
+    PetitionKind.recommendation: frozenset(),
+    PetitionKind.reflection: frozenset(),
+}
+
+# Outcomes that mean the matter lies outside the receiving body's competence.
+OUTSIDE_COMPETENCE = frozenset({Outcome.guided, Outcome.forwarded})
+
+# Vietnamese words accepted for each value, written without diacritics: input is folded
+# (case and diacritics removed, spaces and dashes made one underscore) before lookup.
+ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    PetitionKind: {
+        "khieu_nai": "complaint",
+        "to_cao": "denunciation",
+        "kien_nghi": "recommendation",
+        "phan_anh": "reflection",
+    },
+    Channel: {
+        "truc_tiep": "in_person",
+        "buu_dien": "mail",
+        "thu": "mail",
+        "truc_tuyen": "online",
+        "dien_thoai": "phone",
+        "chuyen_den": "forwarded",
+    },
+    Competence: {"thuoc_tham_quyen": "own", "khong_thuoc_tham_quyen": "other"},
+    Outcome: {
+        "da_giai_quyet": "resolved",
+        "giai_quyet": "resolved",
+        "rut_don": "withdrawn",
+        "huong_dan": "guided",
+        "chuyen_don": "forwarded",
+        "chuyen": "forwarded",
+        "khong_xu_ly": "dismissed",
+        "luu_don": "dismissed",
+    },
+    MeetingKind: {"thuong_xuyen": "regular", "dinh_ky": "periodic", "dot_xuat": "unscheduled"},
+    Body: {
+        "dang": "party",
+        "chinh_quyen": "government",
+        "mat_tran": "front",
+        "khac": "other",
+    },
+}
+
+# Verdict words depend on the kind: "đúng" upholds a complaint but founds a denunciation.
+VERDICT_ALIASES: dict[PetitionKind, dict[str, str]] = {
+    PetitionKind.complaint: {
+        "dung": "upheld",
+        "dung_mot_phan": "partly_upheld",
+        "sai": "rejected",
+        "sai_toan_bo": "rejected",
+    },
+    PetitionKind.denunciation: {
+        "dung": "founded",
+        "dung_mot_phan": "partly_founded",
+        "sai": "unfounded",
+        "sai_toan_bo": "unfounded",
+    },
+}
