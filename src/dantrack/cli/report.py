@@ -4,10 +4,59 @@ from __future__ import annotations
 
 import typer
 
+from dantrack.cli.common import ReportFormat, session
 
-def report(ctx: typer.Context) -> None:
-    """Resolution-rate report for a period and a locality.
 
-    Example: dantrack report --year 2024 --locality "Bắc Kạn"
+def report(
+    ctx: typer.Context,
+    year: int | None = typer.Option(None, "--year", help="A calendar year.", min=1900, max=2999),
+    quarter: str | None = typer.Option(None, "--quarter", help="A quarter, e.g. 2024-Q3."),
+    from_: str | None = typer.Option(None, "--from", help="First day (with --to)."),
+    to: str | None = typer.Option(None, "--to", help="Last day, inclusive (with --from)."),
+    locality: str | None = typer.Option(
+        None, "--locality", "-l", help="Code or name; default: the whole tree."),
+    body: str | None = typer.Option(
+        None, "--body", help="Count only meetings and dialogues held by this body."),
+    fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f",
+                                     help="table, json, csv or markdown."),
+) -> None:
+    """Resolution-rate report for a period and a locality's whole subtree.
+
+    Example: dantrack report --year 2024 --locality "Bắc Kạn" --format json
     """
-    raise typer.Exit(2)
+    from dantrack import reporting
+    from dantrack.output import Format, render_report
+    from dantrack.text import parse_date
+
+    chosen = [name for name, value in (("--year", year), ("--quarter", quarter),
+                                        ("--from/--to", from_ or to)) if value]
+    if len(chosen) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --year, --quarter or --from/--to"
+            + (f" (got {', '.join(chosen)})" if chosen else ""), param_hint="period")
+    if year is not None:
+        period = reporting.year_period(year)
+    elif quarter is not None:
+        period = reporting.quarter_period(quarter)
+    else:
+        if not (from_ and to):
+            raise typer.BadParameter("--from and --to go together", param_hint="period")
+        period = reporting.range_period(_date("from", from_, parse_date),
+                                        _date("to", to, parse_date))
+    parsed_body = None
+    if body:
+        from dantrack.services.meetings import parse_body
+
+        parsed_body = parse_body(body).value
+    with session(ctx, write=False) as s:
+        result = reporting.build_report(s, period=period, locality=locality, body=parsed_body)
+    render_report(result, Format(fmt.value))
+
+
+def _date(name: str, text: str, parse):  # type: ignore[no-untyped-def]
+    from dantrack.errors import InvalidInput
+
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise InvalidInput(f"invalid {name} {text!r}: {exc}", field=name, value=text) from None

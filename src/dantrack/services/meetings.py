@@ -75,11 +75,11 @@ def _filters(session: Session, table: type, query, *, year: int | None,  # type:
         query = query.where(table.locality_id.in_(
             subtree_ids_query(resolve_locality(session, locality))))
     if body:
-        query = query.where(table.body == _parse_body(body).value)
+        query = query.where(table.body == parse_body(body).value)
     return query.order_by(table.date, table.ref)
 
 
-def _parse_body(text: str) -> Body:
+def parse_body(text: str) -> Body:
     from dantrack.errors import InvalidInput
 
     try:
