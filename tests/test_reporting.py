@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dantrack import reporting
+from dantrack import models, reporting, tables
 from dantrack.reporting import build_report, quarter_period, rate, year_period
 from dantrack.services.localities import add_locality
 from dantrack.services.meetings import add_dialogue, add_meeting
@@ -83,10 +83,11 @@ def figures(block) -> dict:  # type: ignore[no-untyped-def]
 def test_year_totals_match_hand_count(crafted) -> None:  # type: ignore[no-untyped-def]
     report = report_for(crafted, year_period(2024), "06")
     assert figures(report.petitions) == EXPECTED_2024
-    assert report.meetings.model_dump() == {"count": 2, "citizens": 5, "delegations": 1}
-    assert report.dialogues.model_dump() == {"count": 1, "citizens": 12}
-    assert report.period == {"from": "2024-01-01", "to": "2024-12-31"}
-    assert report.locality.model_dump() == {"code": "06", "name": "Bắc Kạn"}
+    data = report.as_dict()
+    assert data["meetings"] == {"count": 2, "citizens": 5, "delegations": 1}
+    assert data["dialogues"] == {"count": 1, "citizens": 12}
+    assert data["period"] == {"from": "2024-01-01", "to": "2024-12-31"}
+    assert data["locality"] == {"code": "06", "name": "Bắc Kạn"}
 
 
 def test_by_kind_hand_count(crafted) -> None:  # type: ignore[no-untyped-def]
@@ -243,3 +244,21 @@ def test_cli_report_missing_database(cli, db_path) -> None:  # type: ignore[no-u
     assert result.exit_code == 4
     assert f"no database at {db_path}" in result.stderr
     assert not db_path.exists()
+
+
+def test_light_tables_name_real_columns() -> None:
+    """The read-side table views must name columns the full models really have."""
+    for light, model in ((tables.locality, models.Locality), (tables.petition, models.Petition),
+                         (tables.meeting, models.Meeting), (tables.dialogue, models.Dialogue)):
+        real = model.__table__
+        assert light.name == real.name
+        assert {c.name for c in light.c} <= {c.name for c in real.c}
+
+
+def test_report_query_uses_the_covering_index(crafted) -> None:  # type: ignore[no-untyped-def]
+    with crafted.connection() as c:
+        compiled = reporting._petition_query(year_period(2024), reporting.lookup.subtree_ids("/"))
+        sql = str(compiled.compile(c, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(row) for row in c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "COVERING INDEX ix_petition_report" in plan
+    assert "TEMP B-TREE" not in plan

@@ -13,15 +13,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sqlalchemy import Column, MetaData, String, Table, case, create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel
 
-from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from dantrack.errors import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The ORM (sqlmodel, dantrack.models) is imported only where a session or the full schema is
+# needed, so read paths such as reports start without it.
 
 # The schema revision this code writes; a database at any other revision is refused.
 SCHEMA_REVISION = "0001"
@@ -97,6 +102,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 with translate_lock_errors(self):
@@ -105,6 +112,12 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection in one transaction, for read paths that need no ORM."""
+        with translate_lock_errors(self), self.engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -195,6 +208,10 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
 
 
 def _create_schema(database: Database) -> None:
+    from sqlmodel import SQLModel
+
+    from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
     with database.engine.begin() as connection:
         SQLModel.metadata.create_all(connection)
         _version_metadata.create_all(connection)
@@ -232,17 +249,23 @@ def check_schema(database: Database) -> None:
     )
 
 
-def _upsert(session: Session):  # type: ignore[no-untyped-def]
+def _sequence_table() -> Table:
+    from dantrack import models
+
+    return models.RefSequence.__table__  # type: ignore[return-value]
+
+
+def _upsert(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(models.RefSequence.__table__)
+    return insert(_sequence_table())
 
 
 def next_number(session: Session, prefix: str, year: int) -> int:
     """Hand out the next number of a ref sequence (atomic under concurrent writers)."""
-    sequence = models.RefSequence.__table__
+    sequence = _sequence_table()
     statement = (
         _upsert(session)
         .values(prefix=prefix, year=year, last=1)
@@ -256,7 +279,7 @@ def next_number(session: Session, prefix: str, year: int) -> int:
 
 def claim_number(session: Session, prefix: str, year: int, number: int) -> None:
     """Note a number taken by an explicitly given ref, so generated refs go past it."""
-    sequence = models.RefSequence.__table__
+    sequence = _sequence_table()
     statement = (
         _upsert(session)
         .values(prefix=prefix, year=year, last=number)

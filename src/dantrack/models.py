@@ -69,13 +69,14 @@ class Dialogue(SQLModel, table=True):
 class Petition(SQLModel, table=True):
     __tablename__ = "petition"
     __table_args__ = (
-        # Covers every column the report reads, so its scan never touches the table.
+        # Covers every column the report reads, so its scan never touches the table; kind
+        # before the dates lets the report group in index order without sorting.
         Index(
             "ix_petition_report",
             "locality_id",
+            "kind",
             "received_on",
             "closed_on",
-            "kind",
             "competence",
             "outcome",
             "due_on",

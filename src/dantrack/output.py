@@ -14,9 +14,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class Format(StrEnum):
@@ -28,7 +29,7 @@ class Format(StrEnum):
 
 def plain(value: Any) -> Any:
     """A JSON-ready value."""
-    if isinstance(value, BaseModel):
+    if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if isinstance(value, date):
         return value.isoformat()
@@ -254,8 +255,9 @@ def _report_blocks(report: dict[str, Any]) -> list[tuple[str, list[str], list[li
     return blocks
 
 
-def render_report(report: BaseModel, fmt: Format) -> None:
-    data = report.model_dump(mode="json")
+def render_report(report: Any, fmt: Format) -> None:
+    """A report object with as_dict() (dantrack.reporting.Report)."""
+    data = report.as_dict()
     if fmt is Format.json:
         write(json_text(data))
         return

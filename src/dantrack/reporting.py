@@ -1,59 +1,64 @@
 """Resolution-rate reports (SPEC §2): read-only SQL aggregation into typed report objects.
 
-The petition figures come from one grouped query over the covering index ix_petition_report:
-every petition that can count in a period [from, to] was received by its end and not closed
-before its start, so that range bounds the scan; each figure is a conditional sum. Totals per
-locality are then added up to the direct children of the reported locality — a loop over at
-most a few thousand locality groups, never over petitions.
+The petition figures come from one grouped query over the covering index ix_petition_report
+(locality, kind, received_on, …): every petition that can count in a period [from, to] was
+received by its end and not closed before its start, so that range bounds the scan, and each
+figure is a filtered count. The groups (one per locality and kind, a few thousand at most) are
+then added up to the reported locality and its direct children — never a loop over petitions.
+
+Only SQLAlchemy Core is used here, so a report starts without loading the ORM.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import and_, case, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import and_, func, or_, select
 
+from dantrack import lookup, tables
 from dantrack.errors import InvalidInput
-from dantrack.models import Dialogue, Locality, Meeting, Petition
-from dantrack.services.localities import resolve_locality, roots
 from dantrack.vocab import Competence, Outcome, PetitionKind
 
-PETITION_FIGURES = (
-    "received", "duplicates", "due", "carried_over", "resolved", "withdrawn",
-    "resolution_rate", "on_time", "open_at_end", "overdue_at_end", "guided", "forwarded",
-    "dismissed",
+KINDS = tuple(kind.value for kind in PetitionKind)
+COUNTED = (
+    "received", "duplicates", "due", "carried_over", "resolved", "withdrawn", "on_time",
+    "open_at_end", "overdue_at_end", "guided", "forwarded", "dismissed",
 )
-COUNTED = tuple(f for f in PETITION_FIGURES if f != "resolution_rate")
 
 
-class Period(BaseModel):
+@dataclass(frozen=True)
+class Period:
     from_: dt.date
     to: dt.date
 
-    def model_dump_public(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str]:
         return {"from": self.from_.isoformat(), "to": self.to.isoformat()}
 
 
-class LocalityRef(BaseModel):
+@dataclass
+class LocalityRef:
     code: str | None
     name: str
 
 
-class MeetingFigures(BaseModel):
+@dataclass
+class MeetingFigures:
     count: int = 0
     citizens: int = 0
     delegations: int = 0
 
 
-class DialogueFigures(BaseModel):
+@dataclass
+class DialogueFigures:
     count: int = 0
     citizens: int = 0
 
 
-class PetitionFigures(BaseModel):
+@dataclass
+class PetitionFigures:
     received: int = 0
     duplicates: int = 0
     due: int = 0
@@ -68,30 +73,35 @@ class PetitionFigures(BaseModel):
     forwarded: int = 0
     dismissed: int = 0
 
-    def add(self, other: PetitionFigures) -> None:
-        for name in COUNTED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.resolution_rate = rate(self.resolved, self.due)
 
-
+@dataclass
 class PetitionBlock(PetitionFigures):
-    by_kind: dict[str, PetitionFigures]
+    by_kind: dict[str, PetitionFigures] = field(default_factory=dict)
 
 
-class LocalityFigures(BaseModel):
+@dataclass
+class LocalityFigures:
     locality: LocalityRef
     meetings: MeetingFigures
     dialogues: DialogueFigures
     petitions: PetitionBlock
 
 
-class Report(BaseModel):
+@dataclass
+class Report:
     period: dict[str, str]
     locality: LocalityRef
     meetings: MeetingFigures
     dialogues: DialogueFigures
     petitions: PetitionBlock
     by_locality: list[LocalityFigures]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object of SPEC §2, keys in the documented order."""
+        return asdict(self)
+
+
+PETITION_FIGURES = tuple(f.name for f in fields(PetitionFigures))
 
 
 def rate(resolved: int, due: int) -> float | None:
@@ -132,15 +142,11 @@ def range_period(start: dt.date, end: dt.date) -> Period:
 # --- the queries ---------------------------------------------------------------------------
 
 
-def _count_if(condition):  # type: ignore[no-untyped-def]
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _petition_query(period: Period, subtree):  # type: ignore[no-untyped-def]
-    p = Petition.__table__.c
+    p = tables.petition.c
     start, end = period.from_, period.to
-    case_ = p.duplicate_of_id.is_(None)
-    due = and_(case_, p.competence == Competence.own.value,
+    a_case = p.duplicate_of_id.is_(None)
+    due = and_(a_case, p.competence == Competence.own.value,
                or_(p.outcome.is_(None), p.outcome != Outcome.dismissed.value))
     closed_by_end = and_(p.closed_on.is_not(None), p.closed_on <= end)
     resolved = and_(due, closed_by_end,
@@ -149,33 +155,36 @@ def _petition_query(period: Period, subtree):  # type: ignore[no-untyped-def]
     received = p.received_on >= start
 
     def closed_as(outcome: Outcome):  # type: ignore[no-untyped-def]
-        return and_(case_, closed_by_end, p.outcome == outcome.value)
+        return and_(a_case, closed_by_end, p.outcome == outcome.value)
 
-    figures = {
-        "received": _count_if(received),
-        "duplicates": _count_if(and_(received, ~case_)),
-        "due": _count_if(due),
-        "carried_over": _count_if(and_(due, p.received_on < start)),
-        "resolved": _count_if(resolved),
-        "withdrawn": _count_if(and_(resolved, p.outcome == Outcome.withdrawn.value)),
-        "on_time": _count_if(and_(resolved, p.closed_on <= p.due_on)),
-        "open_at_end": _count_if(still_open),
-        "overdue_at_end": _count_if(and_(still_open, p.due_on < end)),
-        "guided": _count_if(closed_as(Outcome.guided)),
-        "forwarded": _count_if(closed_as(Outcome.forwarded)),
-        "dismissed": _count_if(closed_as(Outcome.dismissed)),
+    conditions = {
+        "received": received,
+        "duplicates": and_(received, ~a_case),
+        "due": due,
+        "carried_over": and_(due, p.received_on < start),
+        "resolved": resolved,
+        "withdrawn": and_(resolved, p.outcome == Outcome.withdrawn.value),
+        "on_time": and_(resolved, p.closed_on <= p.due_on),
+        "open_at_end": still_open,
+        "overdue_at_end": and_(still_open, p.due_on < end),
+        "guided": closed_as(Outcome.guided),
+        "forwarded": closed_as(Outcome.forwarded),
+        "dismissed": closed_as(Outcome.dismissed),
     }
-    columns = [p.locality_id, p.kind] + [expr.label(name) for name, expr in figures.items()]
+    # COUNT(*) FILTER (WHERE …) is standard SQL, on SQLite and PostgreSQL alike.
+    counts = [func.count().filter(conditions[name]).label(name) for name in COUNTED]
     return (
-        select(*columns)
-        .where(p.locality_id.in_(subtree), p.received_on <= end,
+        select(p.locality_id, p.kind, *counts)
+        # Naming every kind lets the index serve (locality, kind, received_on) ranges in
+        # order, so the grouping needs no sort.
+        .where(p.locality_id.in_(subtree), p.kind.in_(KINDS), p.received_on <= end,
                or_(p.closed_on.is_(None), p.closed_on >= start))
         .group_by(p.locality_id, p.kind)
     )
 
 
 def _activity_query(table, period: Period, subtree, body: str | None):  # type: ignore[no-untyped-def]
-    c = table.__table__.c
+    c = table.c
     columns = [c.locality_id, func.count().label("count"),
                func.coalesce(func.sum(c.citizens), 0).label("citizens")]
     if "delegations" in c:
@@ -190,68 +199,76 @@ def _activity_query(table, period: Period, subtree, body: str | None):  # type: 
 # --- assembling ----------------------------------------------------------------------------
 
 
-def build_report(session: Session, *, period: Period, locality: str | None = None,
+def build_report(connection: Any, *, period: Period, locality: str | None = None,
                  body: str | None = None) -> Report:
-    """The report for a period and a locality's subtree (default: the whole tree)."""
-    tops, parts = _scope(session, locality)
-    loc = Locality.__table__.c
-    prefix = tops.path if tops is not None else "/"
-    subtree = select(loc.id).where(loc.path.startswith(prefix))
-    # Which direct child (by index in parts) each locality of the subtree rolls up to: the
-    # path segment after the reported locality's own path names it.
+    """The report for a period and a locality's subtree (default: the whole tree).
+
+    connection: an SQLAlchemy connection or session.
+    """
+    top, parts = _scope(connection, locality)
+    prefix = top.path if top is not None else "/"
+    subtree = lookup.subtree_ids(prefix)
+    # Which direct child each locality of the subtree rolls up to: the path segment after the
+    # reported locality's own path names it.
     index_of = {str(part.id): i for i, part in enumerate(parts)}
-    part_of: dict[int, int | None] = {
+    loc = tables.locality.c
+    part_of = {
         locality_id: index_of.get(path[len(prefix):].split("/", 1)[0])
-        for locality_id, path in session.execute(select(loc.id, loc.path).where(
-            loc.path.startswith(prefix)))
+        for locality_id, path in connection.execute(
+            select(loc.id, loc.path).where(loc.path.startswith(prefix)))
     }
+    # Sums per (target, kind): target 0 is the reported locality, i + 1 its i-th child.
+    sums: dict[tuple[int, str], list[int]] = {}
+    for row in connection.execute(_petition_query(period, subtree)):
+        index = part_of.get(row[0])
+        for target in (0,) if index is None else (0, index + 1):
+            acc = sums.setdefault((target, row[1]), [0] * len(COUNTED))
+            for i, value in enumerate(row[2:]):
+                acc[i] += value
+    activity: dict[tuple[int, str], list[int]] = {}
+    for name, table in (("meetings", tables.meeting), ("dialogues", tables.dialogue)):
+        for row in connection.execute(_activity_query(table, period, subtree, body)):
+            index = part_of.get(row[0])
+            for target in (0,) if index is None else (0, index + 1):
+                acc = activity.setdefault((target, name), [0] * (len(row) - 1))
+                for i, value in enumerate(row[1:]):
+                    acc[i] += value
+    entries = [_entry(target, ref, sums, activity)
+               for target, ref in enumerate([_ref(top)] + [_ref(part) for part in parts])]
+    total = entries[0]
+    return Report(period=period.as_dict(), locality=total.locality, meetings=total.meetings,
+                  dialogues=total.dialogues, petitions=total.petitions, by_locality=entries[1:])
 
-    total = _empty_figures(_ref(tops))
-    children = [_empty_figures(_ref(part)) for part in parts]
 
-    def targets(locality_id: int) -> list[LocalityFigures]:
-        index = part_of.get(locality_id)
-        return [total] if index is None else [total, children[index]]
-
-    for row in session.execute(_petition_query(period, subtree)).mappings():
-        figures = PetitionFigures(**{name: int(row[name]) for name in COUNTED})
-        for target in targets(row["locality_id"]):
-            target.petitions.add(figures)
-            target.petitions.by_kind[row["kind"]].add(figures)
-    for table, attribute in ((Meeting, "meetings"), (Dialogue, "dialogues")):
-        for row in session.execute(_activity_query(table, period, subtree, body)).mappings():
-            for target in targets(row["locality_id"]):
-                block = getattr(target, attribute)
-                for name in type(block).model_fields:
-                    setattr(block, name, getattr(block, name) + int(row[name]))
-    return Report(
-        period=period.model_dump_public(), locality=total.locality, meetings=total.meetings,
-        dialogues=total.dialogues, petitions=total.petitions, by_locality=children,
+def _entry(target: int, ref: LocalityRef, sums: dict, activity: dict) -> LocalityFigures:
+    by_kind = {kind: _figures(PetitionFigures, sums.get((target, kind))) for kind in KINDS}
+    totals = [sum(column) for column in zip(*(sums.get((target, kind), [0] * len(COUNTED))
+                                              for kind in KINDS), strict=True)]
+    return LocalityFigures(
+        locality=ref,
+        meetings=MeetingFigures(*activity.get((target, "meetings"), [])),
+        dialogues=DialogueFigures(*activity.get((target, "dialogues"), [])),
+        petitions=_figures(PetitionBlock, totals, by_kind=by_kind),
     )
 
 
-def _scope(session: Session, locality: str | None) -> tuple[Locality | None, list[Locality]]:
+def _figures(cls, counts: list[int] | None, **extra: Any):  # type: ignore[no-untyped-def]
+    values = dict(zip(COUNTED, counts or [0] * len(COUNTED), strict=True))
+    return cls(**values, resolution_rate=rate(values["resolved"], values["due"]), **extra)
+
+
+def _scope(connection: Any, locality: str | None) -> tuple[Any | None, list[Any]]:
     """The reported locality and its direct children; with none given, the tree's root(s)."""
-    from dantrack.services.localities import children
-
     if locality:
-        top = resolve_locality(session, locality)
-        return top, children(session, top)
-    tree_roots = roots(session)
-    if len(tree_roots) == 1:
-        return tree_roots[0], children(session, tree_roots[0])
-    return None, tree_roots
+        top = lookup.resolve_locality(connection, locality)
+        return top, lookup.children(connection, top.id)
+    roots = lookup.children(connection, None)
+    if len(roots) == 1:
+        return roots[0], lookup.children(connection, roots[0].id)
+    return None, roots
 
 
-def _ref(locality: Locality | None) -> LocalityRef:
+def _ref(locality: Any | None) -> LocalityRef:
     if locality is None:
         return LocalityRef(code=None, name="All localities")
     return LocalityRef(code=locality.code, name=locality.name)
-
-
-def _empty_figures(ref: LocalityRef) -> LocalityFigures:
-    return LocalityFigures(
-        locality=ref, meetings=MeetingFigures(), dialogues=DialogueFigures(),
-        petitions=PetitionBlock(by_kind={kind.value: PetitionFigures() for kind in PetitionKind}),
-    )
-

@@ -60,6 +60,17 @@ def parse_choice(enum: type[E], value: str, aliases: dict[str, str] | None = Non
         raise ValueError(f"must be one of {choices} (or the Vietnamese word)") from None
 
 
+def parse_field_choice(enum: type[E], value: str, field: str) -> E:
+    """parse_choice for a named field; a word that fits nothing is invalid input (exit 3)."""
+    from dantrack.errors import InvalidInput
+    from dantrack.vocab import ALIASES
+
+    try:
+        return parse_choice(enum, value, ALIASES.get(enum))
+    except ValueError as exc:
+        raise InvalidInput(f"invalid {field} {value!r}: {exc}", field=field, value=value) from None
+
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 

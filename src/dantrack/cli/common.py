@@ -65,6 +65,19 @@ def session(ctx: typer.Context, *, write: bool, create: bool | None = None) -> I
         database.dispose()
 
 
+@contextmanager
+def connection(ctx: typer.Context) -> Iterator[Any]:
+    """A read-only Core connection, for reports: no ORM is loaded."""
+    from dantrack import db
+
+    database = db.open_database(db.locate(ctx.find_root().obj.db), write=False)
+    try:
+        with database.connection() as c:
+            yield c
+    finally:
+        database.dispose()
+
+
 def today() -> dt.date:
     """Today, or $DANTRACK_TODAY (YYYY-MM-DD) so that reports and tests can be pinned."""
     if pinned := os.environ.get("DANTRACK_TODAY"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dantrack.cli.common import ReportFormat, session
+from dantrack.cli.common import ReportFormat, connection
 
 
 def report(
@@ -26,7 +26,8 @@ def report(
     """
     from dantrack import reporting
     from dantrack.output import Format, render_report
-    from dantrack.text import parse_date
+    from dantrack.text import parse_date, parse_field_choice
+    from dantrack.vocab import Body
 
     chosen = [name for name, value in (("--year", year), ("--quarter", quarter),
                                         ("--from/--to", from_ or to)) if value]
@@ -43,13 +44,9 @@ def report(
             raise typer.BadParameter("--from and --to go together", param_hint="period")
         period = reporting.range_period(_date("from", from_, parse_date),
                                         _date("to", to, parse_date))
-    parsed_body = None
-    if body:
-        from dantrack.services.meetings import parse_body
-
-        parsed_body = parse_body(body).value
-    with session(ctx, write=False) as s:
-        result = reporting.build_report(s, period=period, locality=locality, body=parsed_body)
+    parsed_body = parse_field_choice(Body, body, "body").value if body else None
+    with connection(ctx) as c:
+        result = reporting.build_report(c, period=period, locality=locality, body=parsed_body)
     render_report(result, Format(fmt.value))
 
 
@@ -60,3 +57,4 @@ def _date(name: str, text: str, parse):  # type: ignore[no-untyped-def]
         return parse(text)
     except ValueError as exc:
         raise InvalidInput(f"invalid {name} {text!r}: {exc}", field=name, value=text) from None
+

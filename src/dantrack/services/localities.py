@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dantrack.errors import Ambiguous, Conflict, NotFound
+from dantrack import lookup
+from dantrack.errors import Conflict
+from dantrack.lookup import resolve_locality
 from dantrack.models import Locality
 from dantrack.schemas import LocalityCreate, LocalityPublic, validate
 from dantrack.text import fold, strip_prefix
+
+__all__ = ["add_locality", "list_localities", "public_localities", "resolve_locality"]
 
 
 def add_locality(session: Session, *, code: str, name: str, level: str,
@@ -42,29 +45,6 @@ def find_by_code(session: Session, code: str) -> Locality | None:
     return session.exec(select(Locality).where(Locality.code == code)).first()
 
 
-def resolve_locality(session: Session, text: str) -> Locality:
-    """A code, else a name equal but for case and diacritics, else equal without prefixes."""
-    wanted = text.strip()
-    if row := find_by_code(session, wanted):
-        return row
-    folded = fold(wanted)
-    for column, key in ((Locality.name_folded, folded),
-                        (Locality.bare_folded, strip_prefix(folded))):
-        rows = list(session.exec(select(Locality).where(column == key).order_by(Locality.code)))
-        if len(rows) == 1:
-            return rows[0]
-        if rows:
-            raise Ambiguous(f"locality {text!r} is ambiguous: " + "; ".join(
-                describe(session, row) for row in rows) + " — give the code")
-    raise NotFound(f"no locality with code or name {text!r}")
-
-
-def describe(session: Session, row: Locality) -> str:
-    parent = session.get(Locality, row.parent_id) if row.parent_id else None
-    where = f" in {parent.name} ({parent.code})" if parent else ""
-    return f"{row.code} {row.name}{where}"
-
-
 def list_localities(session: Session, *, under: str | None = None) -> list[Locality]:
     """All localities, or the subtree under one (itself included), in tree order."""
     query = select(Locality)
@@ -81,23 +61,9 @@ def list_localities(session: Session, *, under: str | None = None) -> list[Local
     return sorted(rows, key=key)
 
 
-def roots(session: Session) -> list[Locality]:
-    return list(session.exec(select(Locality).where(Locality.parent_id.is_(None))
-                             .order_by(Locality.code)))
-
-
-def children(session: Session, locality: Locality) -> list[Locality]:
-    return list(session.exec(select(Locality).where(Locality.parent_id == locality.id)
-                             .order_by(Locality.code)))
-
-
-def count_localities(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Locality)).one()
-
-
-def subtree_ids_query(locality: Locality):  # type: ignore[no-untyped-def]
+def subtree_ids_query(locality):  # type: ignore[no-untyped-def]
     """A subquery of the ids of a locality's whole subtree (itself included)."""
-    return select(Locality.id).where(Locality.path.startswith(locality.path))
+    return lookup.subtree_ids(locality.path)
 
 
 def public_localities(session: Session, rows: list[Locality]) -> list[LocalityPublic]:

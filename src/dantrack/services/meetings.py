@@ -18,8 +18,8 @@ from dantrack.schemas import (
 )
 from dantrack.services.localities import resolve_locality, subtree_ids_query
 from dantrack.services.refs import claim_ref, new_ref
-from dantrack.text import parse_choice
-from dantrack.vocab import ALIASES, Body
+from dantrack.text import parse_field_choice
+from dantrack.vocab import Body
 
 
 def _ensure_new_ref(session: Session, table: type, prefix: str, ref: str | None,
@@ -80,12 +80,7 @@ def _filters(session: Session, table: type, query, *, year: int | None,  # type:
 
 
 def parse_body(text: str) -> Body:
-    from dantrack.errors import InvalidInput
-
-    try:
-        return parse_choice(Body, text, ALIASES[Body])
-    except ValueError as exc:
-        raise InvalidInput(f"invalid body {text!r}: {exc}", field="body", value=text) from None
+    return parse_field_choice(Body, text, "body")
 
 
 def _meeting_public(meeting: Meeting, code: str, name: str) -> MeetingPublic:

@@ -24,7 +24,7 @@ from dantrack.schemas import (
 from dantrack.services import history
 from dantrack.services.localities import resolve_locality, subtree_ids_query
 from dantrack.services.refs import claim_ref, new_ref
-from dantrack.text import fold, parse_choice
+from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.vocab import (
     OUTSIDE_COMPETENCE,
     VERDICT_ALIASES,
@@ -304,12 +304,7 @@ def list_petitions(
 
 
 def _parse_kind(text: str) -> PetitionKind:
-    from dantrack.vocab import ALIASES
-
-    try:
-        return parse_choice(PetitionKind, text, ALIASES[PetitionKind])
-    except ValueError as exc:
-        raise InvalidInput(f"invalid kind {text!r}: {exc}", field="kind", value=text) from None
+    return parse_field_choice(PetitionKind, text, "kind")
 
 
 def _public_query():  # type: ignore[no-untyped-def]

@@ -1,0 +1,229 @@
+"""Report benchmark: `dantrack report` on 1,000,000 petitions over about 2,000 localities.
+
+Targets (issue 3): the whole `dantrack report --year Y --locality PROVINCE --format json`
+process within 0.5 s median, the whole country within 1 s. As the floor, the same aggregation
+is run as one raw SQL query through the sqlite3 module — both in-process (query only) and as a
+whole `python -c` process — in the same loop, and the ratio is printed.
+
+    python bench/report.py [--runs N] [--petitions N] [--rebuild] [--json]
+
+The database is cached at bench/out/report-<N>.sqlite; --rebuild makes it anew. The tree is 10
+provinces × 14 districts × 14 communes (2,110 localities); petitions spread over 2020–2025 with
+carry-over, duplicates, every outcome, and open cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dantrack import db
+from dantrack.deadlines import due_on
+
+OUT = Path(__file__).resolve().parent / "out"
+PROVINCE_TARGET = 0.5
+COUNTRY_TARGET = 1.0
+YEAR = 2024
+PROVINCES, DISTRICTS, COMMUNES = 10, 14, 14
+KINDS = ("complaint", "denunciation", "recommendation", "reflection")
+OUTCOMES = ("resolved",) * 14 + ("withdrawn", "guided", "forwarded", "dismissed")
+
+
+def build(path: Path, petitions: int) -> None:
+    """Schema through dantrack itself, then rows in bulk with executemany."""
+    if path.exists():
+        path.unlink()
+    database = db.open_database(db.Location(str(path), "bench"), write=True)
+    database.dispose()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = OFF")
+    rng = random.Random(7)
+    localities, communes = [], []
+    next_id = 1
+    for p in range(PROVINCES):
+        province_id = next_id
+        next_id += 1
+        localities.append((province_id, f"P{p:02d}", f"Tỉnh Thử {p}", "province", None,
+                           f"/{province_id}/", f"tinh thu {p}", f"thu {p}"))
+        for d in range(DISTRICTS):
+            district_id = next_id
+            next_id += 1
+            localities.append((district_id, f"P{p:02d}D{d:02d}", f"Huyện Thử {p}-{d}",
+                               "district", province_id, f"/{province_id}/{district_id}/",
+                               f"huyen thu {p}-{d}", f"thu {p}-{d}"))
+            for c in range(COMMUNES):
+                commune_id = next_id
+                next_id += 1
+                localities.append((commune_id, f"P{p:02d}D{d:02d}C{c:02d}",
+                                   f"Xã Thử {p}-{d}-{c}", "commune", district_id,
+                                   f"/{province_id}/{district_id}/{commune_id}/",
+                                   f"xa thu {p}-{d}-{c}", f"thu {p}-{d}-{c}"))
+                communes.append(commune_id)
+    connection.executemany(
+        "INSERT INTO locality (id, code, name, level, parent_id, path, name_folded, bare_folded)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", localities)
+    start = dt.date(2020, 1, 1)
+    span = (dt.date(2025, 12, 31) - start).days
+    numbers: dict[int, int] = {}
+    rows = []
+    for i in range(1, petitions + 1):
+        received = start + dt.timedelta(days=rng.randrange(span))
+        kind = rng.choice(KINDS)
+        complex_, remote = rng.random() < 0.1, rng.random() < 0.1
+        due = due_on(kind, received, complex=complex_, remote=remote)
+        numbers[received.year] = numbers.get(received.year, 0) + 1
+        duplicate = i - rng.randint(1, 50) if i > 60 and rng.random() < 0.02 else None
+        closed = outcome = None
+        if rng.random() < 0.93:
+            closed = received + dt.timedelta(days=rng.randint(0, 90))
+            outcome = rng.choice(OUTCOMES)
+        competence = "other" if outcome in ("guided", "forwarded") else "own"
+        rows.append((i, f"P{received.year}-{numbers[received.year]:06d}", kind,
+                     received.isoformat(), rng.choice(communes), "in_person", "Nguyễn Văn A", "",
+                     "", "", 1, "Thử", None, competence, received.isoformat(), complex_, remote,
+                     duplicate, due.isoformat(), closed.isoformat() if closed else None, outcome,
+                     None, "", "nguyen van a", "thu"))
+        if len(rows) == 50_000:
+            _insert(connection, rows)
+            rows = []
+    _insert(connection, rows)
+    connection.executemany("INSERT INTO ref_sequence (prefix, year, last) VALUES ('P', ?, ?)",
+                           list(numbers.items()))
+    connection.commit()
+    connection.execute("ANALYZE")
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+
+
+def _insert(connection: sqlite3.Connection, rows: list[tuple]) -> None:
+    connection.executemany(
+        "INSERT INTO petition (id, ref, kind, received_on, locality_id, channel, petitioner,"
+        " id_number, phone, address, signatories, subject, meeting_id, competence, accepted_on,"
+        " complex, remote, duplicate_of_id, due_on, closed_on, outcome, verdict, note,"
+        " petitioner_folded, subject_folded) VALUES"
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# The same aggregation as dantrack's, written by hand: the floor of what SQLite can do.
+RAW_SQL = """
+SELECT p.locality_id, p.kind,
+  COUNT(*) FILTER (WHERE p.received_on >= :start),
+  COUNT(*) FILTER (WHERE p.received_on >= :start AND p.duplicate_of_id IS NOT NULL),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own'
+      AND (p.outcome IS NULL OR p.outcome != 'dismissed')),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own'
+      AND (p.outcome IS NULL OR p.outcome != 'dismissed') AND p.received_on < :start),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own' AND p.closed_on <= :end
+      AND p.outcome IN ('resolved', 'withdrawn')),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own' AND p.closed_on <= :end
+      AND p.outcome = 'withdrawn'),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own' AND p.closed_on <= :end
+      AND p.outcome IN ('resolved', 'withdrawn') AND p.closed_on <= p.due_on),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own'
+      AND (p.outcome IS NULL OR p.outcome != 'dismissed')
+      AND (p.closed_on IS NULL OR p.closed_on > :end)),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.competence = 'own'
+      AND (p.outcome IS NULL OR p.outcome != 'dismissed')
+      AND (p.closed_on IS NULL OR p.closed_on > :end) AND p.due_on < :end),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.closed_on <= :end AND p.outcome = 'guided'),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.closed_on <= :end AND p.outcome = 'forwarded'),
+  COUNT(*) FILTER (WHERE p.duplicate_of_id IS NULL AND p.closed_on <= :end AND p.outcome = 'dismissed')
+FROM petition p
+WHERE p.locality_id IN (SELECT id FROM locality WHERE path LIKE :prefix || '%')
+  AND p.kind IN ('complaint', 'denunciation', 'recommendation', 'reflection')
+  AND p.received_on <= :end AND (p.closed_on IS NULL OR p.closed_on >= :start)
+GROUP BY p.locality_id, p.kind
+"""
+
+RAW_PROCESS = """
+import sqlite3, sys
+c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
+prefix = c.execute("SELECT coalesce((SELECT path FROM locality WHERE code = ?), '/')",
+                   (sys.argv[2],)).fetchone()[0]
+rows = c.execute(sys.argv[3], {'start': sys.argv[4], 'end': sys.argv[5],
+                               'prefix': prefix}).fetchall()
+"""
+
+
+def time_process(argv: list[str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.strip()}")
+    return elapsed
+
+
+def dantrack_argv(path: Path, locality: str | None) -> list[str]:
+    argv = [sys.executable, "-m", "dantrack", "--db", str(path), "report", "--year", str(YEAR),
+            "--format", "json"]
+    return argv + (["--locality", locality] if locality else [])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--petitions", type=int, default=1_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"report-{args.petitions}.sqlite"
+    if args.rebuild or not path.exists():
+        started = time.perf_counter()
+        build(path, args.petitions)
+        print(f"built {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    start, end = f"{YEAR}-01-01", f"{YEAR}-12-31"
+    cases = {
+        "province: dantrack report": dantrack_argv(path, "P03"),
+        "province: raw sqlite3 process": [sys.executable, "-c", RAW_PROCESS, str(path), "P03",
+                                          RAW_SQL, start, end],
+        "country: dantrack report": dantrack_argv(path, None),
+        "country: raw sqlite3 process": [sys.executable, "-c", RAW_PROCESS, str(path), "",
+                                         RAW_SQL, start, end],
+    }
+    timings: dict[str, list[float]] = {name: [] for name in cases}
+    query_only: dict[str, list[float]] = {"province": [], "country": []}
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    prefixes = {"province": connection.execute(
+        "SELECT path FROM locality WHERE code = 'P03'").fetchone()[0], "country": "/"}
+    for _ in range(args.runs):
+        for name, argv in cases.items():  # interleaved, so every case shares the same noise
+            timings[name].append(time_process(argv))
+        for scope, prefix in prefixes.items():
+            started = time.perf_counter()
+            connection.execute(RAW_SQL, {"start": start, "end": end, "prefix": prefix}).fetchall()
+            query_only[scope].append(time.perf_counter() - started)
+    connection.close()
+    env = {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
+           "cpus": os.cpu_count(), "petitions": args.petitions, "runs": args.runs}
+    results = {name: statistics.median(values) for name, values in timings.items()}
+    results.update({f"{scope}: raw query in-process": statistics.median(values)
+                    for scope, values in query_only.items()})
+    if args.json:
+        print(json.dumps({"environment": env, "medians_s": results}, indent=2))
+        return
+    print(f"report benchmark — {env}")
+    for name, value in results.items():
+        spread = timings.get(name) or query_only[name.split(":")[0]]
+        print(f"  {name:34s} median {value:6.3f} s  (min {min(spread):.3f}, max {max(spread):.3f})")
+    for scope, target in (("province", PROVINCE_TARGET), ("country", COUNTRY_TARGET)):
+        ours = results[f"{scope}: dantrack report"]
+        floor = results[f"{scope}: raw sqlite3 process"]
+        verdict = "met" if ours <= target else f"MISSED by {ours - target:.3f} s"
+        print(f"{scope}: dantrack {ours:.3f} s vs raw sqlite3 process {floor:.3f} s "
+              f"(ratio {ours / floor:.2f}) — target {target} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Light, read-side views of the stored tables for the hot read paths (reports, lookups).
+
+They name columns without loading the ORM, so `dantrack report` starts quickly. The full
+definitions are the SQLModel classes in models.py; a test checks these names against them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Date, Integer, String, column, table
+
+locality = table(
+    "locality",
+    column("id", Integer),
+    column("code", String),
+    column("name", String),
+    column("level", String),
+    column("parent_id", Integer),
+    column("path", String),
+    column("name_folded", String),
+    column("bare_folded", String),
+)
+
+petition = table(
+    "petition",
+    column("locality_id", Integer),
+    column("kind", String),
+    column("received_on", Date),
+    column("closed_on", Date),
+    column("due_on", Date),
+    column("competence", String),
+    column("outcome", String),
+    column("duplicate_of_id", Integer),
+)
+
+meeting = table(
+    "meeting",
+    column("locality_id", Integer),
+    column("date", Date),
+    column("body", String),
+    column("citizens", Integer),
+    column("delegations", Integer),
+)
+
+dialogue = table(
+    "dialogue",
+    column("locality_id", Integer),
+    column("date", Date),
+    column("body", String),
+    column("citizens", Integer),
+)
