@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Column, MetaData, String, Table, case, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from dantrack.errors import DatabaseUnavailable
 
@@ -224,7 +224,7 @@ def check_schema(database: Database) -> None:
         with database.engine.connect() as connection:
             revision = connection.execute(select(alembic_version.c.version_num)).scalar()
             connection.rollback()
-    except OperationalError as exc:
+    except DatabaseError as exc:
         message = str(exc.orig)
         if "no such table" in message:
             raise DatabaseUnavailable(

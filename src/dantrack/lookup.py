@@ -32,10 +32,13 @@ def resolve_locality(connection: Any, text: str) -> Any:
     if row := by_code(connection, wanted):
         return row
     folded = fold(wanted)
-    for column, key in ((locality.c.name_folded, folded),
-                        (locality.c.bare_folded, strip_prefix(folded))):
+    # Set aside the prefix of the stored name, and of the typed one if it has one: "quan hoa"
+    # must find "Huyện Quan Hóa" although "quan" is also a prefix (Quận).
+    steps = (locality.c.name_folded == folded,
+             locality.c.bare_folded.in_({folded, strip_prefix(folded)}))
+    for condition in steps:
         rows = connection.execute(
-            select(*_COLUMNS).where(column == key).order_by(locality.c.code)).all()
+            select(*_COLUMNS).where(condition).order_by(locality.c.code)).all()
         if len(rows) == 1:
             return rows[0]
         if rows:

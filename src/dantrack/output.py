@@ -133,14 +133,15 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     _console().print(table)
 
 
-def render_list(records: Sequence[BaseModel], fmt: Format, *, table_columns: Sequence[str],
-                headers: dict[str, str] | None = None) -> None:
-    """A list of records: all fields in json and csv, the chosen columns in the table."""
+def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],
+                table_columns: Sequence[str], headers: dict[str, str] | None = None) -> None:
+    """A list of records: all fields in json and csv (a header even when there are no
+    records), the chosen columns in the table."""
     if fmt is Format.json:
         write(json_text([r.model_dump(mode="json", exclude_none=False) for r in records]))
         return
     if fmt is Format.csv:
-        columns = _fields(records)
+        columns = [name for name in model.model_fields if name != "history"]
         write(csv_text(columns, ([getattr(r, c) for c in columns] for r in records)))
         return
     names = [(headers or {}).get(c, c) for c in table_columns]
@@ -149,12 +150,6 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, table_columns: Seq
         write(markdown_text(names, rows))
         return
     print_table(names, rows)
-
-
-def _fields(records: Sequence[BaseModel]) -> list[str]:
-    if not records:
-        return []
-    return [name for name in type(records[0]).model_fields if name != "history"]
 
 
 def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,

@@ -30,7 +30,6 @@ class DantrackGroup(TyperGroup):
 app = typer.Typer(
     cls=DantrackGroup,
     name="dantrack",
-    help="Track citizen reception: meetings, dialogues, petitions, close-out and reports.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

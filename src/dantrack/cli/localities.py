@@ -44,11 +44,12 @@ def list_(
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_list
+    from dantrack.schemas import LocalityPublic
     from dantrack.services.localities import list_localities, public_localities
 
     with session(ctx, write=False) as s:
         records = public_localities(s, list_localities(s, under=under))
-    render_list(records, Out(fmt.value), table_columns=COLUMNS)
+    render_list(records, Out(fmt.value), model=LocalityPublic, table_columns=COLUMNS)
 
 
 @app.command("show")

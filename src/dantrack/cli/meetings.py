@@ -68,11 +68,12 @@ def list_(
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_list
+    from dantrack.schemas import MeetingPublic
     from dantrack.services.meetings import list_meetings
 
     with session(ctx, write=False) as s:
         records = list_meetings(s, year=year, locality=locality, body=body)
-    render_list(records, Out(fmt.value), table_columns=TABLE_COLUMNS,
+    render_list(records, Out(fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
                 headers={"locality_name": "locality"})
 
 

@@ -197,6 +197,7 @@ def list_(
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_list
+    from dantrack.schemas import PetitionPublic
     from dantrack.services.petitions import list_petitions
     from dantrack.vocab import Status
 
@@ -204,5 +205,5 @@ def list_(
         records = list_petitions(
             s, today=today(), year=year, locality=locality, kind=kind,
             status=Status(status.value) if status else None, search=search, reveal=reveal)
-    render_list(records, Out(fmt.value), table_columns=TABLE_COLUMNS,
+    render_list(records, Out(fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
                 headers={"locality_name": "locality"})

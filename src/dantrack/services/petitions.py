@@ -257,11 +257,20 @@ def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
         raise RuleError(f"petition {petition.ref} is open; only a closed petition can be reopened")
     cleared = {"closed_on": petition.closed_on.isoformat(), "outcome": petition.outcome,
                "verdict": petition.verdict, "note": petition.note}
+    changes: dict[str, Any] = {"reason": reason, "cleared": cleared}
+    # A close as guided or forwarded set competence to other; reopening undoes that too.
+    last_close = next((e for e in reversed(history.events(session, petition))
+                       if e.action == "closed"), None)
+    if last_close is not None:
+        competence_change = json.loads(last_close.changes).get("competence")
+        if competence_change and petition.competence == competence_change[1]:
+            changes["competence"] = [petition.competence, competence_change[0]]
+            petition.competence = competence_change[0]
     petition.closed_on = None
     petition.outcome = None
     petition.verdict = None
     petition.note = ""
-    history.record(session, petition, "reopened", {"reason": reason, "cleared": cleared})
+    history.record(session, petition, "reopened", changes)
     session.flush()
     return petition
 
