@@ -277,6 +277,20 @@ def next_number(session: Session, prefix: str, year: int) -> int:
     return int(session.execute(statement).scalar_one())
 
 
+def reserve_numbers(session: Session, prefix: str, year: int, count: int) -> int:
+    """Hand out count consecutive numbers at once (bulk imports); returns the first."""
+    sequence = _sequence_table()
+    statement = (
+        _upsert(session)
+        .values(prefix=prefix, year=year, last=count)
+        .on_conflict_do_update(
+            index_elements=["prefix", "year"], set_={"last": sequence.c.last + count}
+        )
+        .returning(sequence.c.last)
+    )
+    return int(session.execute(statement).scalar_one()) - count + 1
+
+
 def claim_number(session: Session, prefix: str, year: int, number: int) -> None:
     """Note a number taken by an explicitly given ref, so generated refs go past it."""
     sequence = _sequence_table()
