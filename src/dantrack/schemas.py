@@ -53,8 +53,13 @@ def _optional_text(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+_PLAIN_BOOLS = {"true": True, "false": False, "1": True, "0": False, "": False}
+
+
 def _bool(value: Any) -> Any:
     if isinstance(value, str):
+        if value in _PLAIN_BOOLS:
+            return _PLAIN_BOOLS[value]
         word = token(value)
         if word in ("co", "x"):
             return True

@@ -51,6 +51,8 @@ def token(text: str) -> str:
 
 def parse_choice(enum: type[E], value: str, aliases: dict[str, str] | None = None) -> E:
     """An enum member from its English value or a Vietnamese word, any case or diacritics."""
+    if value in enum._value2member_map_:  # the common case, without folding
+        return enum._value2member_map_[value]  # type: ignore[return-value]
     key = token(value)
     key = (aliases or {}).get(key, key)
     try:
@@ -79,6 +81,11 @@ def parse_date(value: str | date) -> date:
     """A date from YYYY-MM-DD or DD/MM/YYYY."""
     if isinstance(value, date):
         return value
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)  # the common case, in C
+        except ValueError:
+            pass
     text = value.strip()
     if m := _ISO.match(text):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -94,6 +101,8 @@ def parse_date(value: str | date) -> date:
 
 def normalise_id_number(value: str) -> str:
     """A 12-digit citizen ID or a 9-digit legacy ID; spaces and dots are ignored."""
+    if len(value) in (9, 12) and value.isascii() and value.isdigit():
+        return value
     digits = re.sub(r"[\s.]", "", value)
     if not digits.isascii() or not digits.isdigit() or len(digits) not in (9, 12):
         raise ValueError("expected 12 digits (citizen ID) or 9 digits (legacy ID)")
@@ -108,6 +117,9 @@ def normalise_phone(value: str) -> str:
 
     Mobiles are 10 digits starting 03, 05, 07, 08 or 09; landlines are 11 digits starting 02.
     """
+    if len(value) == 10 and value.isascii() and value.isdigit() and value.startswith(
+            _MOBILE_PREFIXES):
+        return value
     compact = re.sub(r"[\s.\-()]", "", value)
     if compact.startswith("+84"):
         compact = "0" + compact[3:]
