@@ -9,12 +9,15 @@ from dantrack.vocab import PetitionKind
 
 def add_working_days(start: date, days: int) -> date:
     """The days-th Monday-to-Friday day after start."""
-    current = start
-    while days:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+    if days <= 0:
+        return start
+    weekday = start.weekday()
+    if weekday > 4:  # from a weekend day, count as from the Friday before
+        start -= timedelta(days=weekday - 4)
+        weekday = 4
+    weeks, rest = divmod(days, 5)
+    calendar_days = weeks * 7 + rest + (2 if weekday + rest > 4 else 0)
+    return start + timedelta(days=calendar_days)
 
 
 def due_on(kind: PetitionKind | str, accepted_on: date, *, complex: bool, remote: bool) -> date:

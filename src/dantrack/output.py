@@ -272,3 +272,73 @@ def render_report(report: Any, fmt: Format) -> None:
         if i:
             write("")
         print_table(columns, rows, title=title, align_right=align)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def write_export(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
+                 stream=None) -> int:  # type: ignore[no-untyped-def]
+    """Write exchange records as csv, a JSON array or JSON Lines; returns how many.
+
+    CSV cells that a spreadsheet would run as a formula get a leading ' (import removes it).
+    """
+    from dantrack.readers import guard_cell
+
+    out = stream or sys.stdout
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([guard_cell(v) if isinstance(v, str) else cell(v)
+                             for v in (row[c] for c in columns)])
+            count += 1
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    else:
+        out.write("[")
+        for row in rows:
+            out.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    out.flush()
+    return count
+
+
+class progress_bar:  # noqa: N801  (used as a context manager, like open)
+    """A Rich progress bar over bytes on stderr, only when a person is watching a big job."""
+
+    def __init__(self, total: int | None, label: str) -> None:
+        self.total = total
+        self.label = label
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.total and self.total > 1_000_000 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                      DownloadColumn(), TimeRemainingColumn(),
+                                      console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=self.total)
+        return self.update if self._progress else None
+
+    def update(self, done: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -63,12 +63,14 @@ def root(
 
 
 def _register() -> None:
-    from dantrack.cli import db, dialogues, localities, meetings, petitions, report
+    from dantrack.cli import db, dialogues, io, localities, meetings, petitions, report
 
     app.add_typer(localities.app, name="locality")
     app.add_typer(meetings.app, name="meeting")
     app.add_typer(dialogues.app, name="dialogue")
     app.add_typer(petitions.app, name="petition")
+    app.command("import")(io.import_)
+    app.command("export")(io.export)
     app.command("report")(report.report)
     app.add_typer(db.app, name="db")
 

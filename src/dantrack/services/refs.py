@@ -15,7 +15,14 @@ def new_ref(session: Session, prefix: str, year: int) -> str:
     return f"{prefix}{year}-{db.next_number(session, prefix, year):05d}"
 
 
+def generated_number(prefix: str, ref: str) -> tuple[int, int] | None:
+    """(year, number) of a ref in the generated form for this prefix, else None."""
+    if (m := _GENERATED.match(ref)) and m[1] == prefix:
+        return int(m[2]), int(m[3])
+    return None
+
+
 def claim_ref(session: Session, prefix: str, ref: str) -> None:
     """A ref given by hand in the generated form moves its sequence past it."""
-    if (m := _GENERATED.match(ref)) and m[1] == prefix:
-        db.claim_number(session, m[1], int(m[2]), int(m[3]))
+    if parsed := generated_number(prefix, ref):
+        db.claim_number(session, prefix, *parsed)

@@ -1,0 +1,157 @@
+"""Import benchmark: 100,000 petitions from CSV, against `sqlite-utils insert --csv`.
+
+Targets (issue 4):
+* 100,000 petitions from CSV into an empty database within 2 s, whole process (≥ 50k rows/s),
+  and also into a database that already holds 1,000,000 petitions;
+* dantrack at most 0.3 × the time of `sqlite-utils insert --csv` of the same file, measured in
+  the same run (sqlite-utils only inserts text; dantrack validates every field, resolves
+  localities, assigns deadlines and writes history);
+* importing 1,000,000 rows keeps peak memory (max RSS of the process) within 150 MiB.
+
+    python bench/import_bench.py [--runs N] [--rows N] [--skip-million] [--json]
+
+Needs bench/report.py's database (built on first use) for the 1,000,000-petition case and its
+locality tree; sqlite-utils from PyPI (pip install sqlite-utils) for the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import report as report_bench  # noqa: E402  (the shared 1,000,000-petition database)
+
+from dantrack import db  # noqa: E402
+
+OUT = report_bench.OUT
+KINDS = ("complaint", "khiếu nại", "denunciation", "recommendation", "kiến nghị", "reflection")
+NAMES = ("Nguyễn Văn An", "Hoàng Thị Lan", "Nông Đức Sơn", "Triệu Thị Mai", "Lý Văn Hùng")
+SUBJECTS = ("Đền bù giải phóng mặt bằng", "Tranh chấp đất rừng", "Cấp giấy chứng nhận",
+            "Chế độ người có công", "Ô nhiễm môi trường")
+
+
+def write_csv(path: Path, rows: int, communes: list[str], *, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "kind", "received_on", "locality", "channel", "petitioner",
+                         "id_number", "phone", "address", "signatories", "subject", "complex",
+                         "remote", "closed_on", "outcome"])
+        for i in range(rows):
+            day = 1 + rng.randrange(28)
+            month = 1 + rng.randrange(12)
+            received = f"{day:02d}/{month:02d}/2024" if i % 3 == 0 else f"2024-{month:02d}-{day:02d}"
+            closed = rng.random() < 0.6
+            writer.writerow([
+                f"IMP-{i:07d}", rng.choice(KINDS), received, rng.choice(communes),
+                rng.choice(("in_person", "mail", "online")), rng.choice(NAMES),
+                f"0060{rng.randrange(10**8):08d}", f"+8491{rng.randrange(10**7):07d}",
+                "Thôn Nà Mòn", 1, rng.choice(SUBJECTS), "false", "true" if i % 7 == 0 else "",
+                f"2024-{month:02d}-28" if closed else "", "resolved" if closed else ""])
+
+
+def fresh_with_tree(path: Path, tree_source: Path) -> None:
+    """A new dantrack database holding only the locality tree of the report bench."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db.open_database(db.Location(str(path), "bench"), write=True).dispose()
+    connection = sqlite3.connect(path)
+    connection.execute("ATTACH ? AS src", (str(tree_source),))
+    connection.execute("INSERT INTO locality SELECT * FROM src.locality")
+    connection.commit()
+    connection.close()
+
+
+def timed(argv: list[str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, rusage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode()[-500:]}")
+    return elapsed, rusage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--million-rows", type=int, default=1_000_000,
+                        help="rows for the memory run")
+    parser.add_argument("--skip-million", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    big = OUT / "report-1000000.sqlite"
+    if not big.exists():
+        report_bench.build(big, 1_000_000)
+    communes = [code for (code,) in sqlite3.connect(big).execute(
+        "SELECT code FROM locality WHERE level = 'commune'")]
+    data = OUT / f"petitions-{args.rows}.csv"
+    write_csv(data, args.rows, communes)
+    empty_base = OUT / "import-empty-base.sqlite"
+    fresh_with_tree(empty_base, big)
+    sqlite_utils = shutil.which("sqlite-utils") or str(Path(sys.executable).parent / "sqlite-utils")
+    dantrack = [sys.executable, "-m", "dantrack"]
+    target = OUT / "import-target.sqlite"
+    results: dict[str, list[float]] = {"dantrack → empty": [], "dantrack → 1,000,000": [],
+                                       "sqlite-utils insert --csv → empty": []}
+    for _ in range(args.runs):  # interleaved, so all three share the machine's noise
+        for name in results:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            if name == "dantrack → empty":
+                shutil.copy(empty_base, target)
+                argv = [*dantrack, "--db", str(target), "import", "petitions", str(data)]
+            elif name == "dantrack → 1,000,000":
+                shutil.copy(big, target)
+                argv = [*dantrack, "--db", str(target), "import", "petitions", str(data)]
+            else:
+                argv = [sqlite_utils, "insert", str(target), "petitions", str(data), "--csv"]
+            results[name].append(timed(argv)[0])
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    memory = None
+    if not args.skip_million:
+        million = OUT / f"petitions-{args.million_rows}.csv"
+        if not million.exists():
+            write_csv(million, args.million_rows, communes, seed=5)
+        shutil.copy(empty_base, target)
+        seconds, rss = timed([*dantrack, "--db", str(target), "import", "petitions",
+                              str(million)])
+        memory = {"rows": args.million_rows, "seconds": seconds, "peak_rss_mib": rss / 1024}
+    if args.json:
+        print(json.dumps({"runs": args.runs, "rows": args.rows, "medians_s": medians,
+                          "million": memory}, indent=2))
+        return
+    print(f"import benchmark — {args.rows} petitions, {args.runs} runs, python "
+          f"{sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}")
+    for name, values in results.items():
+        print(f"  {name:36s} median {medians[name]:6.3f} s  (min {min(values):.3f}, "
+              f"max {max(values):.3f})  {args.rows / medians[name]:,.0f} rows/s")
+    ours, reference = medians["dantrack → empty"], medians["sqlite-utils insert --csv → empty"]
+    for name in ("dantrack → empty", "dantrack → 1,000,000"):
+        verdict = "met" if medians[name] <= 2.0 else f"MISSED by {medians[name] - 2.0:.2f} s"
+        print(f"{name}: {medians[name]:.3f} s — target 2 s: {verdict}")
+    ratio = ours / reference
+    print(f"dantrack / sqlite-utils: {ratio:.2f} — target ≤ 0.3: "
+          f"{'met' if ratio <= 0.3 else f'MISSED ({ratio / 0.3:.1f}× the allowed time)'}")
+    if memory:
+        print(f"{memory['rows']:,} rows: {memory['seconds']:.1f} s, peak RSS "
+              f"{memory['peak_rss_mib']:.0f} MiB — target 150 MiB: "
+              f"{'met' if memory['peak_rss_mib'] <= 150 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

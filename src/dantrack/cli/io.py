@@ -1,0 +1,123 @@
+"""dantrack import KIND FILE, dantrack export KIND"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+
+import typer
+
+from dantrack.cli.common import LOCALITY_FILTER, REVEAL_OPTION, YEAR_OPTION, done, session
+
+
+class ImportKind(StrEnum):
+    localities = "localities"
+    meetings = "meetings"
+    dialogues = "dialogues"
+    petitions = "petitions"
+    closures = "closures"
+
+
+class ExportKind(StrEnum):
+    localities = "localities"
+    meetings = "meetings"
+    dialogues = "dialogues"
+    petitions = "petitions"
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class OnConflict(StrEnum):
+    fail = "fail"
+    update = "update"
+    skip = "skip"
+
+
+class SummaryFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def import_(
+    ctx: typer.Context,
+    kind: ImportKind = typer.Argument(..., help="What the file holds."),
+    file: str = typer.Argument(..., help="CSV, JSON array or JSON Lines file; - for stdin."),
+    fmt: FileFormat | None = typer.Option(
+        None, "--format", "-f", help="The file's format; default: from its extension "
+        "(required with -)."),
+    on_conflict: OnConflict = typer.Option(
+        OnConflict.fail, "--on-conflict", help="A row whose ref exists with other values: "
+        "fail (nothing is imported), update, or skip."),
+    ignore_extra: bool = typer.Option(False, "--ignore-extra",
+                                      help="Skip columns dantrack does not know."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Check everything and tell what would happen; write nothing."),
+    summary_format: SummaryFormat = typer.Option(
+        SummaryFormat.text, "--summary", help="json: also print the summary as a JSON object "
+        "on stdout."),
+) -> None:
+    """Import records from a file: all rows or none, and a second run changes nothing.
+
+    Example: dantrack import petitions so-tiep-nhan-2024.csv --on-conflict skip
+    """
+    from dantrack.importing import run_import
+    from dantrack.output import json_text, progress_bar, write
+    from dantrack.readers import detect_format, open_source
+
+    if file == "-" and fmt is None:
+        raise typer.BadParameter("is required when reading standard input (-)",
+                                 param_hint="'--format'")
+    try:
+        file_format = detect_format(file, fmt.value if fmt else None)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--format'") from None
+    source, size = open_source(file, file_format, sys.stdin.buffer)
+    with session(ctx, write=True) as s, progress_bar(size, f"Importing {kind.value}") as update:
+        summary = run_import(s, kind=kind.value, source=source, on_conflict=on_conflict.value,
+                             ignore_extra=ignore_extra, dry_run=dry_run, progress=update)
+        if dry_run:
+            s.rollback()
+    done(summary.line())
+    if summary_format is SummaryFormat.json:
+        write(json_text(summary.as_dict()))
+
+
+def export(
+    ctx: typer.Context,
+    kind: ExportKind = typer.Argument(..., help="What to export."),
+    fmt: FileFormat = typer.Option(FileFormat.csv, "--format", "-f", help="csv, json or jsonl."),
+    year: int | None = YEAR_OPTION,
+    locality: str | None = LOCALITY_FILTER,
+    output: str | None = typer.Option(None, "--output", "-o",
+                                      help="Write to this file instead of stdout."),
+    reveal: bool = REVEAL_OPTION,
+) -> None:
+    """Export records with exactly the columns import reads.
+
+    Example: dantrack export petitions --year 2024 --locality "Ba Bể" --format csv -o ba-be.csv
+    """
+    from dantrack import records
+    from dantrack.exporting import export_records
+    from dantrack.output import write_export
+
+    stream = None
+    if output:
+        try:
+            stream = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot write {output}: {exc.strerror}",
+                                     param_hint="'--output'") from None
+    try:
+        with session(ctx, write=reveal, create=False) as s:
+            rows = export_records(s, kind=kind.value, year=year, locality=locality,
+                                  reveal=reveal)
+            count = write_export(rows, records.COLUMNS[kind.value], fmt.value, stream)
+    finally:
+        if stream is not None:
+            stream.close()
+    if output:
+        done(f"Exported {count} {kind.value} to {output}")

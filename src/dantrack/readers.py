@@ -1,0 +1,235 @@
+"""Reading exchange files as a stream of rows: CSV, a JSON array, or JSON Lines.
+
+Each row comes with a label that tells a person where it is in the file: "line 12" for CSV
+(the line where the record starts) and JSON Lines, "item 3" for a JSON array (counting from 1).
+A file that cannot be read at all raises InvalidInput naming where it broke.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from dantrack.errors import InvalidInput, UsageError
+
+FORMATS = ("csv", "json", "jsonl")
+EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+# Cells a spreadsheet would run as a formula. Export puts a ' before them (and before such a
+# cell already starting with quotes), import takes exactly one away, so a round trip is exact.
+_GUARDED = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def guard_cell(text: str) -> str:
+    return "'" + text if _GUARDED.match(text) else text
+
+
+def unguard_cell(text: str) -> str:
+    return text[1:] if text.startswith("'") and _GUARDED.match(text) else text
+
+
+@dataclass
+class Row:
+    label: str
+    values: dict[str, Any]
+    problem: str | None = None  # the row could not even be split into columns
+
+
+class Source:
+    """A stream of rows, and the columns the file declares (None for JSON)."""
+
+    def __init__(self, stream: IO[bytes], fmt: str, name: str) -> None:
+        self.name = name
+        self.format = fmt
+        self.bytes_read = 0
+        self._binary = stream
+        self.columns: list[str] | None = None
+        self._text = io.TextIOWrapper(_Counting(stream, self), encoding="utf-8-sig",
+                                      errors="strict", newline="")
+        if fmt == "csv":
+            self._reader = csv.reader(self._text, strict=True)
+            self.columns = self._header()
+
+    def _header(self) -> list[str]:
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise InvalidInput(f"{self.name} is empty: expected a header line") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{self.name}, line 1: {_reason(exc)}") from None
+        return [name.strip() for name in header]
+
+    def rows(self) -> Iterator[Row]:
+        try:
+            if self.format == "csv":
+                yield from self._csv_rows()
+            elif self.format == "jsonl":
+                yield from self._jsonl_rows()
+            else:
+                yield from self._json_rows()
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"{self.name}: {_reason(exc)}") from None
+
+    def _csv_rows(self) -> Iterator[Row]:
+        columns = self.columns or []
+        line = self._reader.line_num + 1
+        while True:
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InvalidInput(f"{self.name}, line {line}: {_reason(exc)}") from None
+            label = f"line {line}"
+            line = self._reader.line_num + 1
+            if not cells:
+                continue
+            if len(cells) != len(columns):
+                yield Row(label, {}, f"has {len(cells)} cells, the header has {len(columns)}")
+                continue
+            yield Row(label, {name: cell if cell[0] != "'" else unguard_cell(cell)
+                              for name, cell in zip(columns, cells, strict=True) if cell})
+
+    def _jsonl_rows(self) -> Iterator[Row]:
+        for number, line in enumerate(self._text, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Row(f"line {number}", {}, f"is not valid JSON ({exc.msg})")
+                continue
+            yield _json_row(f"line {number}", item)
+
+    def _json_rows(self) -> Iterator[Row]:
+        for index, item in enumerate(_json_array(self._text, self.name), start=1):
+            yield _json_row(f"item {index}", item)
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read, for a progress bar over the file."""
+
+    def __init__(self, stream: IO[bytes], source: Source) -> None:
+        self._stream = stream
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self._source.bytes_read += len(data)
+        return len(data)
+
+
+def _json_row(label: str, item: Any) -> Row:
+    if not isinstance(item, dict):
+        return Row(label, {}, f"is a JSON {type(item).__name__}, expected an object")
+    # Numbers become text, so a code or ref written as a number reads as the CLI's would.
+    return Row(label, {k: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                       else v for k, v in item.items() if v is not None and v != ""})
+
+
+def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]:
+    """Items of a top-level JSON array, decoded one by one so memory stays flat."""
+    decoder = json.JSONDecoder()
+    buffer = text.read(chunk)
+    position = _skip_space(buffer, 0)
+    if position >= len(buffer):
+        raise InvalidInput(f"{name} is empty: expected a JSON array")
+    if buffer[position] != "[":
+        raise InvalidInput(f"{name}: expected a JSON array (starting with '['), "
+                           f"found {buffer[position]!r}")
+    position += 1
+    index = 0
+    expect_item = True
+    while True:
+        position = _skip_space(buffer, position)
+        if position >= len(buffer) or (expect_item is False and buffer[position] not in ",]"):
+            more = text.read(chunk)
+            if not more:
+                if position >= len(buffer):
+                    raise InvalidInput(f"{name}: the JSON array is truncated after item {index}")
+                raise InvalidInput(f"{name}, after item {index}: expected ',' or ']', "
+                                   f"found {buffer[position]!r}")
+            buffer = buffer[position:] + more
+            position = 0
+            continue
+        if buffer[position] == "]":
+            if _skip_space(buffer, position + 1) < len(buffer) or text.read(1).strip():
+                raise InvalidInput(f"{name}: unexpected text after the JSON array")
+            return
+        if not expect_item:
+            position += 1  # the comma
+            expect_item = True
+            continue
+        try:
+            item, end = decoder.raw_decode(buffer, position)
+        except json.JSONDecodeError as exc:
+            more = text.read(chunk)
+            if more:
+                buffer = buffer[position:] + more
+                position = 0
+                continue
+            raise InvalidInput(f"{name}, item {index + 1}: invalid or truncated JSON "
+                               f"({exc.msg})") from None
+        if end >= len(buffer) and not isinstance(item, (dict, list)):
+            # a number or literal at the end of the buffer may continue in the next chunk
+            more = text.read(chunk)
+            if more:
+                buffer = buffer[position:] + more
+                position = 0
+                continue
+        index += 1
+        yield item
+        position = end
+        expect_item = False
+
+
+def _skip_space(buffer: str, position: int) -> int:
+    while position < len(buffer) and buffer[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "is not UTF-8 text (save it as UTF-8, with or without a byte-order mark)"
+    return str(exc)
+
+
+def detect_format(path: str, given: str | None) -> str:
+    """--format if given, else from the file's extension."""
+    if given:
+        return given
+    for extension, fmt in EXTENSIONS.items():
+        if path.lower().endswith(extension):
+            return fmt
+    raise ValueError(f"cannot tell the format of {path!r} from its extension: "
+                     "give --format csv, json or jsonl")
+
+
+def open_source(path: str, fmt: str, stdin: IO[bytes]) -> tuple[Source, int | None]:
+    """The rows of a file (or of standard input for '-'), and its size if known."""
+    if path == "-":
+        return Source(stdin, fmt, "standard input"), None
+    try:
+        stream = open(path, "rb")  # noqa: SIM115  (closed with the process; streamed lazily)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    return Source(stream, fmt, path), _size(stream)
+
+
+def _size(stream: IO[bytes]) -> int | None:
+    try:
+        import os
+
+        return os.fstat(stream.fileno()).st_size
+    except OSError:
+        return None
