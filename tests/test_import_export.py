@@ -1,0 +1,334 @@
+"""Import and export (issue 4): formats, strictness, all-or-nothing, idempotency, round trips."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dantrack.readers import guard_cell, unguard_cell
+from dantrack.services.meetings import add_dialogue, add_meeting
+from dantrack.services.petitions import add_petition, close_petition
+
+KINDS_IN_ORDER = ("localities", "meetings", "petitions", "dialogues")
+SECRET = "Hà Thị Bí Mật"
+
+
+def dump(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    lines = list(connection.iterdump())
+    connection.close()
+    return lines
+
+
+@pytest.fixture
+def filled(db, tree):  # type: ignore[no-untyped-def]
+    """The conftest tree plus meetings, dialogues and petitions of every shape."""
+    with db.session() as s:
+        add_meeting(s, date="2024-03-01", locality="01864", kind="periodic", body="government",
+                    host="Nông Văn Sơn", host_title="Chủ tịch", citizens=3, delegations=1,
+                    note="=1+2 looks like a formula")
+        add_petition(s, kind="complaint", received_on="2024-03-01", locality="01864",
+                     petitioner="Lý Văn Tài", phone="0912345678", subject="Đền bù",
+                     meeting="M2024-00001", complex=True)
+        add_petition(s, kind="denunciation", received_on="2024-03-02", locality="01966",
+                     petitioner=SECRET, id_number="006090001234", phone="0987654321",
+                     address="Thôn Nà Mòn", subject="-5 triệu tiền hỗ trợ")
+        add_petition(s, kind="complaint", received_on="2024-04-01", locality="01864",
+                     petitioner="Lý Văn Tài", subject="Đền bù", duplicate_of="P2024-00001")
+        add_petition(s, kind="reflection", received_on="2023-12-29", locality="064",
+                     subject="'@mention and a quote")
+        close_petition(s, "P2024-00001", outcome="resolved", verdict="partly_upheld",
+                       closed_on="2024-04-20", note="QĐ 12")
+        close_petition(s, "P2023-00001", outcome="guided", closed_on="2024-01-03")
+        add_dialogue(s, date="2024-05-02", locality="064", body="party", leader="Hoàng Văn A",
+                     citizens=12, topic="Đất rừng", outcome="Thống nhất", petition="P2024-00001")
+    return db
+
+
+def export(cli, kind: str, fmt: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
+    result = cli("export", kind, "--format", fmt, *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_import_export_is_identical(filled, cli, tmp_path: Path, fmt: str,  # type: ignore[no-untyped-def]
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    first = {kind: export(cli, kind, fmt, "--reveal") for kind in KINDS_IN_ORDER}
+    report = cli("report", "--year", "2024", "--format", "json").stdout
+    monkeypatch.setenv("DANTRACK_DB", str(tmp_path / "other.sqlite"))
+    for kind in KINDS_IN_ORDER:
+        path = write(tmp_path / f"{kind}.{fmt}", first[kind])
+        result = cli("import", kind, str(path))
+        assert result.exit_code == 0, result.stderr
+    for kind in KINDS_IN_ORDER:
+        assert export(cli, kind, fmt, "--reveal") == first[kind], kind
+    assert cli("report", "--year", "2024", "--format", "json").stdout == report
+
+
+def test_export_columns_are_the_import_columns(filled, cli) -> None:  # type: ignore[no-untyped-def]
+    header = export(cli, "petitions", "csv").splitlines()[0]
+    assert header == ("ref,kind,received_on,locality,channel,petitioner,id_number,phone,address,"
+                      "signatories,subject,meeting,competence,accepted_on,complex,remote,"
+                      "duplicate_of,closed_on,outcome,verdict,note")
+    assert export(cli, "localities", "csv").splitlines()[0] == "code,name,level,parent"
+    rows = json.loads(export(cli, "petitions", "json"))
+    assert rows[0]["ref"] == "P2024-00001" and rows[0]["complex"] is True
+    assert rows[0]["verdict"] == "partly_upheld" and rows[0]["closed_on"] == "2024-04-20"
+    assert rows[3]["competence"] == "other" and rows[3]["outcome"] == "guided"
+
+
+def test_export_masks_denouncers_unless_revealed(filled, cli) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("csv", "json", "jsonl"):
+        masked = export(cli, "petitions", fmt)
+        assert SECRET not in masked and "006090001234" not in masked and "0987654321" not in masked
+        assert "***" in masked
+    revealed = export(cli, "petitions", "csv", "--reveal")
+    assert SECRET in revealed
+    show = json.loads(cli("petition", "show", "P2024-00002", "--format", "json").stdout)
+    assert [e["action"] for e in show["history"]] == ["created", "revealed"]
+    assert show["history"][-1]["operator"] == "tester"
+
+
+def test_export_filters(filled, cli) -> None:  # type: ignore[no-untyped-def]
+    refs = [row["ref"] for row in json.loads(export(cli, "petitions", "json", "--year", "2023"))]
+    assert refs == ["P2023-00001"]
+    refs = [row["ref"] for row in json.loads(export(cli, "petitions", "json", "--locality",
+                                                        "Chợ Đồn"))]
+    assert refs == ["P2024-00002", "P2023-00001"]
+
+
+def test_spreadsheet_formulas_are_neutralised_and_restored(filled, cli) -> None:  # type: ignore[no-untyped-def]
+    text = export(cli, "petitions", "csv", "--reveal")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'-5 triệu tiền hỗ trợ" in cells
+    assert "''@mention and a quote" in cells
+    meetings = export(cli, "meetings", "csv")
+    assert "'=1+2 looks like a formula" in meetings
+    for value in ("=SUM(A1)", "+84", "-1", "@x", "\tx", "\rx", "'=x", "''+y", "'plain", "ok"):
+        assert unguard_cell(guard_cell(value)) == value
+        assert guard_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_second_import_changes_nothing(filled, cli, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.csv", export(cli, "petitions", "csv", "--reveal"))
+    before = dump(db_path)
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.strip() == (
+        f"Imported petitions from {path}: 0 inserted, 0 updated, 4 unchanged, 0 skipped")
+    assert dump(db_path) == before
+
+
+PETITIONS = ("ref,kind,received_on,locality,petitioner,subject\n"
+             "X-1,khiếu nại,01/03/2024,01864,Lý Văn Tài,Đền bù\n"
+             "X-2,to cao,2024-03-02,Xã Quảng Bạch,,Hối lộ\n")
+
+
+def test_import_petitions_with_vietnamese_words_and_summary_json(tree, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.csv", PETITIONS)
+    result = cli("import", "petitions", str(path), "--summary", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "kind": "petitions", "source": str(path), "rows": 2, "inserted": 2, "updated": 0,
+        "unchanged": 0, "skipped": 0, "without_ref": 0, "dry_run": False}
+    shown = json.loads(cli("petition", "show", "X-1", "--format", "json").stdout)
+    assert (shown["kind"], shown["received_on"], shown["due_on"]) == \
+        ("complaint", "2024-03-01", "2024-03-31")
+    assert [e["action"] for e in shown["history"]] == ["created"]
+    assert shown["history"][0]["changes"] == {"source": "import", "file": "p.csv"}
+
+
+def test_bom_and_ignore_extra(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "ref,kind,received_on,locality,subject,colour\nX-1,complaint,2024-03-01,01864,a,red\n"
+    path = tmp_path / "p.csv"
+    path.write_bytes("\ufeff".encode() + text.encode())
+    refused = cli("import", "petitions", str(path))
+    assert refused.exit_code == 3
+    assert "unknown columns: colour" in refused.stderr
+    accepted = cli("import", "petitions", str(path), "--ignore-extra")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "1 inserted" in accepted.stderr
+
+
+def test_rows_without_ref_get_new_refs(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.jsonl", '{"kind": "complaint", "received_on": "2024-05-01", '
+                 '"locality": "01864"}\n\n{"kind": "reflection", "received_on": "2023-05-02", '
+                 '"locality": "01864"}\n')
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "2 rows without a ref were given new refs" in result.stderr
+    listed = [p["ref"] for p in json.loads(cli("petition", "list", "--format", "json").stdout)]
+    assert listed == ["P2023-00001", "P2024-00001"]
+    added = cli("petition", "add", "--kind", "complaint", "--received-on", "2024-06-01",
+                "--locality", "01864", "--subject", "s")
+    assert "P2024-00002" in added.stderr
+
+
+def test_invalid_rows_are_all_reported_and_nothing_is_written(tree, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 db_path: Path) -> None:
+    before = dump(db_path)
+    path = write(tmp_path / "p.csv", "ref,kind,received_on,locality,phone,subject\n"
+                 "X-1,complaint,2024-03-01,01864,,ok\n"
+                 "X-2,grumble,2024-03-01,01864,,bad kind\n"
+                 "X-3,complaint,31/02/2024,01864,,bad date\n"
+                 "X-4,complaint,2024-03-01,Hà Nội,,unknown place\n"
+                 "X-5,complaint,2024-03-01,01864,12345,bad phone\n")
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"Error: 4 invalid rows in {path}; nothing was imported:"
+    assert lines[1].startswith("  line 3, kind 'grumble': must be one of complaint,")
+    assert lines[2] == "  line 4, received_on '31/02/2024': no such day in the calendar"
+    assert lines[3] == "  line 5, locality 'Hà Nội': no locality with code or name 'Hà Nội'"
+    assert lines[4].startswith("  line 6, phone '12345': expected")
+    assert dump(db_path) == before
+
+
+def test_many_invalid_rows_are_capped(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"X-{i},complaint,not-a-date,01864\n" for i in range(150))
+    path = write(tmp_path / "p.csv", "ref,kind,received_on,locality\n" + rows)
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: 150 invalid rows")
+    assert len(lines) == 1 + 100 + 1 and lines[-1] == "  and 50 more"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("ref,kind,locality\nX,complaint,01864\n", "missing required columns: received_on"),
+    ("ref,kind,kind,received_on,locality\n", "duplicated columns: kind"),
+    ("", "is empty: expected a header line"),
+    ('ref,kind,received_on,locality,subject\nX,complaint,2024-01-01,01864,"broken\n',
+     "line 2: unexpected end of data"),
+])
+def test_unreadable_csv_files(tree, cli, tmp_path: Path, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.csv", text)
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_utf16_file_is_refused(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.csv", "ref,kind,received_on,locality\n", encoding="utf-16")
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    assert "is not UTF-8 text" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[{"kind": "complaint", "received_on": "2024-01-01", "locality": "01864"}',
+     "the JSON array is truncated after item 1"),
+    ('{"kind": "complaint"}', "expected a JSON array"),
+    ('[{"kind": "complaint", "received_on": "2024-01-01", "locality": "01864"}, 7]',
+     "item 2: is a JSON int, expected an object"),
+    ('[{"kind": "complaint", "received_on": "2024-01-01", "locality": "01864", "x": 1}]',
+     "item 1, x: is not a known column"),
+])
+def test_bad_json(tree, cli, tmp_path: Path, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.json", text)
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    assert message in result.stderr
+
+
+def test_conflicts_fail_skip_or_update(filled, cli, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = export(cli, "petitions", "csv", "--reveal").replace("Đền bù", "Đền bù đất", 1)
+    path = write(tmp_path / "p.csv", text)
+    before = dump(db_path)
+    failed = cli("import", "petitions", str(path))
+    assert failed.exit_code == 1
+    assert "1 rows differ from what is stored under the same ref" in failed.stderr
+    assert "line 2: P2024-00001 (subject differ)" in failed.stderr
+    assert dump(db_path) == before
+    skipped = cli("import", "petitions", str(path), "--on-conflict", "skip")
+    assert "0 inserted, 0 updated, 3 unchanged, 1 skipped" in skipped.stderr
+    updated = cli("import", "petitions", str(path), "--on-conflict", "update")
+    assert "0 inserted, 1 updated, 3 unchanged, 0 skipped" in updated.stderr
+    shown = json.loads(cli("petition", "show", "P2024-00001", "--format", "json").stdout)
+    assert shown["subject"] == "Đền bù đất"
+    assert shown["history"][-1]["action"] == "edited"
+    assert shown["history"][-1]["changes"]["subject"] == ["Đền bù", "Đền bù đất"]
+
+
+def test_references_to_rows_earlier_in_the_same_file(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    localities = write(tmp_path / "l.csv", "code,name,level,parent\n"
+                       "01864-02,Thôn Khuổi Luông,village,01864\n"
+                       "01864-02-a,Xóm Trên,hamlet,Thôn Khuổi Luông\n")
+    assert cli("import", "localities", str(localities)).exit_code == 0
+    petitions = write(tmp_path / "p.csv", "ref,kind,received_on,locality,duplicate_of\n"
+                      "A,complaint,2024-01-02,xom tren,\n"
+                      "B,complaint,2024-01-05,01864-02,A\n"
+                      "C,complaint,2024-01-06,01864-02,Z\n")
+    failed = cli("import", "petitions", str(petitions))
+    assert failed.exit_code == 3
+    assert "line 4, duplicate_of 'Z': no petition with this ref" in failed.stderr
+    fixed = write(tmp_path / "p2.csv", "\n".join(petitions.read_text().splitlines()[:3]) + "\n")
+    result = cli("import", "petitions", str(fixed))
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(cli("petition", "show", "B", "--format", "json").stdout)
+    assert shown["duplicate_of"] == "A"
+    under = json.loads(cli("locality", "list", "--under", "01864", "--format", "json").stdout)
+    assert [row["code"] for row in under] == ["01864", "01864-01", "01864-02", "01864-02-a"]
+
+
+def test_dry_run_writes_nothing(tree, cli, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = dump(db_path)
+    path = write(tmp_path / "p.csv", PETITIONS)
+    result = cli("import", "petitions", str(path), "--dry-run")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Dry run, nothing written — petitions from")
+    assert "2 inserted" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_standard_input_needs_a_format(tree, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("import", "petitions", "-", input=PETITIONS)
+    assert result.exit_code == 2
+    assert "'--format': is required when reading standard input" in result.stderr
+    result = cli("import", "petitions", "-", "--format", "csv", input=PETITIONS)
+    assert result.exit_code == 0, result.stderr
+    assert "from standard input: 2 inserted" in result.stderr
+
+
+def test_unknown_extension_and_missing_file(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "p.txt", PETITIONS)
+    assert cli("import", "petitions", str(path)).exit_code == 2
+    missing = cli("import", "petitions", str(tmp_path / "none.csv"))
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.stderr
+
+
+def test_closures_close_and_are_idempotent(filled, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "c.csv", "ref,closed_on,outcome,verdict,note\n"
+                 "P2024-00002,2024-04-01,resolved,đúng,QĐ 7\n"
+                 "P2024-00003,2024-04-02,forwarded,,\n")
+    first = cli("import", "closures", str(path))
+    assert first.exit_code == 0, first.stderr
+    assert "2 inserted" in first.stderr
+    second = cli("import", "closures", str(path))
+    assert "0 inserted, 0 updated, 2 unchanged" in second.stderr
+    shown = json.loads(cli("petition", "show", "P2024-00003", "--format", "json").stdout)
+    assert (shown["outcome"], shown["competence"]) == ("forwarded", "other")
+    denunciation = json.loads(cli("petition", "show", "P2024-00002", "--format", "json").stdout)
+    assert denunciation["verdict"] == "founded"
+    wrong = write(tmp_path / "w.csv", "ref,closed_on,outcome,verdict\n"
+                  "P2023-00001,2024-05-01,resolved,founded\n"
+                  "NOPE,2024-05-01,resolved,\n"
+                  "P2024-00003,2023-01-01,resolved,\n")
+    result = cli("import", "closures", str(wrong))
+    assert result.exit_code == 3
+    assert "line 2, verdict 'founded': does not fit a reflection" in result.stderr
+    assert "line 3, ref 'NOPE': no petition with this ref" in result.stderr
+    assert "line 4" in result.stderr
