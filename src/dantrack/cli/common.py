@@ -56,6 +56,7 @@ def session(ctx: typer.Context, *, write: bool, create: bool | None = None) -> I
     """A session on the chosen database: writers create it if needed, readers never do."""
     from dantrack import db
 
+    check_arguments(ctx)
     location = db.locate(ctx.find_root().obj.db)
     database = db.open_database(location, write=write, create=write if create is None else create)
     try:
@@ -70,6 +71,7 @@ def connection(ctx: typer.Context) -> Iterator[Any]:
     """A read-only Core connection, for reports: no ORM is loaded."""
     from dantrack import db
 
+    check_arguments(ctx)
     database = db.open_database(db.locate(ctx.find_root().obj.db), write=False)
     try:
         with database.connection() as c:
@@ -81,8 +83,52 @@ def connection(ctx: typer.Context) -> Iterator[Any]:
 def today() -> dt.date:
     """Today, or $DANTRACK_TODAY (YYYY-MM-DD) so that reports and tests can be pinned."""
     if pinned := os.environ.get("DANTRACK_TODAY"):
-        return dt.date.fromisoformat(pinned)
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            from dantrack.errors import InvalidInput
+
+            raise InvalidInput(f"DANTRACK_TODAY must be a date YYYY-MM-DD, not {pinned!r}",
+                               field="DANTRACK_TODAY", value=pinned) from None
     return dt.date.today()
+
+
+# Options whose values are personal data: an error names them but never echoes the value.
+SECRET_PARAMS = frozenset({"petitioner", "id_number", "phone", "address"})
+
+
+def check_arguments(ctx: typer.Context) -> None:
+    """Refuse, before the database is opened, text that cannot be stored or looked up:
+    bytes that were not UTF-8 (they reach Python as lone surrogates) and NUL characters
+    (which PostgreSQL cannot store). Exit 3 naming the option."""
+    current: typer.Context | None = ctx
+    while current is not None:
+        for param in current.command.params:
+            value = current.params.get(param.name or "")
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                reason = "contains a NUL character"
+            elif _has_surrogates(value):
+                reason = "is not valid UTF-8 text (check the terminal's encoding)"
+            else:
+                continue
+            from dantrack.errors import InvalidInput
+            from dantrack.schemas import format_value
+
+            name = param.opts[0] if getattr(param, "opts", None) else param.name
+            shown = "" if param.name in SECRET_PARAMS else f" {format_value(value)}"
+            raise InvalidInput(f"invalid {name}{shown}: {reason}", field=param.name,
+                               value=value)
+        current = current.parent
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def ask(value: Any, option: str, label: str, *, default: Any = None) -> Any:
