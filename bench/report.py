@@ -6,10 +6,16 @@ is run as one raw SQL query through the sqlite3 module — both in-process (quer
 whole `python -c` process — in the same loop, and the ratio is printed.
 
     python bench/report.py [--runs N] [--petitions N] [--rebuild] [--json]
+                           [--postgres postgresql://USER@HOST/DATABASE]
 
 The database is cached at bench/out/report-<N>.sqlite; --rebuild makes it anew. The tree is 10
 provinces × 14 districts × 14 communes (2,110 localities); petitions spread over 2020–2025 with
 carry-over, duplicates, every outcome, and open cases.
+
+With --postgres (issue 6) the same rows are loaded into that PostgreSQL database (it must be
+empty or hold this bench's data; COPY, then VACUUM ANALYZE) and the same cases run there too:
+`dantrack --db URL report …` against the same aggregation as one raw SQL query in a `python -c`
+process through psycopg, and in-process. The province target is the same 0.5 s.
 """
 
 from __future__ import annotations
@@ -155,6 +161,85 @@ rows = c.execute(sys.argv[3], {'start': sys.argv[4], 'end': sys.argv[5],
 """
 
 
+RAW_PG_PROCESS = """
+import sys, psycopg
+with psycopg.connect(sys.argv[1]) as c:
+    prefix = c.execute("SELECT coalesce((SELECT path FROM locality WHERE code = %s), '/')",
+                       (sys.argv[2],)).fetchone()[0]
+    rows = c.execute(sys.argv[3], {'start': sys.argv[4], 'end': sys.argv[5],
+                                   'prefix': prefix}).fetchall()
+"""
+# The same query in psycopg's parameter style, dates typed (SQLite compares them as text).
+RAW_PG_SQL = (RAW_SQL.replace("'%'", "'%%'").replace(":start", "%(start)s::date")
+              .replace(":end", "%(end)s::date").replace(":prefix", "%(prefix)s"))
+PG_TABLES = ("locality", "petition", "ref_sequence")
+
+
+def libpq_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def load_postgres(url: str, source: Path, petitions: int, rebuild: bool) -> None:
+    """The bench's rows, copied from its SQLite file into PostgreSQL with COPY."""
+    import psycopg
+
+    database = db.open_database(db.Location(url, "bench"), write=True)  # dantrack's schema
+    database.dispose()
+    with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+        held = connection.execute("SELECT count(*) FROM petition").fetchone()[0]
+        if held != petitions or rebuild:
+            started = time.perf_counter()
+            reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            with connection.transaction():
+                # Emptied in the same transaction, so COPY may write the rows frozen.
+                connection.execute("TRUNCATE petition_event, dialogue, petition, meeting,"
+                                   " locality, ref_sequence RESTART IDENTITY CASCADE")
+                for table in PG_TABLES:
+                    cursor = reader.execute(f"SELECT * FROM {table} ORDER BY 1")
+                    columns = ", ".join(d[0] for d in cursor.description)
+                    with connection.cursor().copy(
+                            f"COPY {table} ({columns}) FROM STDIN WITH (FREEZE)") as copy:
+                        for row in cursor:
+                            copy.write_row(row)
+                for table in ("locality", "petition"):
+                    connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                                       f" (SELECT max(id) FROM {table}))")
+            reader.close()
+            print(f"loaded {petitions:,} petitions into PostgreSQL in "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+        # Statistics, and the visibility map that lets the report scan the index alone; what
+        # autovacuum would do on a live server.
+        connection.execute("VACUUM ANALYZE")
+
+
+def postgres_cases(url: str, start: str, end: str) -> dict[str, list[str]]:
+    raw = [sys.executable, "-c", RAW_PG_PROCESS, libpq_url(url)]
+    return {
+        "postgres province: dantrack report": dantrack_argv(url, "P03"),
+        "postgres province: raw psycopg process": raw + ["P03", RAW_PG_SQL, start, end],
+        "postgres country: dantrack report": dantrack_argv(url, None),
+        "postgres country: raw psycopg process": raw + ["", RAW_PG_SQL, start, end],
+    }
+
+
+def postgres_query_timer(url: str, start: str, end: str):  # type: ignore[no-untyped-def]
+    """Times the raw query in-process on one open connection, like the SQLite floor."""
+    import psycopg
+
+    connection = psycopg.connect(libpq_url(url))
+    prefixes = {"postgres province": connection.execute(
+        "SELECT path FROM locality WHERE code = 'P03'").fetchone()[0], "postgres country": "/"}
+
+    def run(scope: str) -> float:
+        started = time.perf_counter()
+        connection.execute(RAW_PG_SQL, {"start": start, "end": end,
+                                        "prefix": prefixes[scope]}).fetchall()
+        connection.rollback()
+        return time.perf_counter() - started
+
+    return run, connection
+
+
 def time_process(argv: list[str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -164,7 +249,7 @@ def time_process(argv: list[str]) -> float:
     return elapsed
 
 
-def dantrack_argv(path: Path, locality: str | None) -> list[str]:
+def dantrack_argv(path: Path | str, locality: str | None) -> list[str]:
     argv = [sys.executable, "-m", "dantrack", "--db", str(path), "report", "--year", str(YEAR),
             "--format", "json"]
     return argv + (["--locality", locality] if locality else [])
@@ -176,6 +261,8 @@ def main() -> None:
     parser.add_argument("--petitions", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on this PostgreSQL database (loaded from the same rows)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     path = OUT / f"report-{args.petitions}.sqlite"
@@ -192,8 +279,14 @@ def main() -> None:
         "country: raw sqlite3 process": [sys.executable, "-c", RAW_PROCESS, str(path), "",
                                          RAW_SQL, start, end],
     }
-    timings: dict[str, list[float]] = {name: [] for name in cases}
     query_only: dict[str, list[float]] = {"province": [], "country": []}
+    pg_query = pg_connection = None
+    if args.postgres:
+        load_postgres(args.postgres, path, args.petitions, args.rebuild)
+        cases.update(postgres_cases(args.postgres, start, end))
+        pg_query, pg_connection = postgres_query_timer(args.postgres, start, end)
+        query_only.update({"postgres province": [], "postgres country": []})
+    timings: dict[str, list[float]] = {name: [] for name in cases}
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     prefixes = {"province": connection.execute(
         "SELECT path FROM locality WHERE code = 'P03'").fetchone()[0], "country": "/"}
@@ -204,9 +297,15 @@ def main() -> None:
             started = time.perf_counter()
             connection.execute(RAW_SQL, {"start": start, "end": end, "prefix": prefix}).fetchall()
             query_only[scope].append(time.perf_counter() - started)
+        if pg_query is not None:
+            for scope in ("postgres province", "postgres country"):
+                query_only[scope].append(pg_query(scope))
     connection.close()
     env = {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
            "cpus": os.cpu_count(), "petitions": args.petitions, "runs": args.runs}
+    if pg_connection is not None:
+        env["postgresql"] = pg_connection.execute("SHOW server_version").fetchone()[0]
+        pg_connection.close()
     results = {name: statistics.median(values) for name, values in timings.items()}
     results.update({f"{scope}: raw query in-process": statistics.median(values)
                     for scope, values in query_only.items()})
@@ -216,12 +315,17 @@ def main() -> None:
     print(f"report benchmark — {env}")
     for name, value in results.items():
         spread = timings.get(name) or query_only[name.split(":")[0]]
-        print(f"  {name:34s} median {value:6.3f} s  (min {min(spread):.3f}, max {max(spread):.3f})")
-    for scope, target in (("province", PROVINCE_TARGET), ("country", COUNTRY_TARGET)):
+        print(f"  {name:43s} median {value:6.3f} s  (min {min(spread):.3f}, max {max(spread):.3f})")
+    verdicts = [("province", "raw sqlite3 process", PROVINCE_TARGET),
+                ("country", "raw sqlite3 process", COUNTRY_TARGET)]
+    if args.postgres:
+        verdicts += [("postgres province", "raw psycopg process", PROVINCE_TARGET),
+                     ("postgres country", "raw psycopg process", COUNTRY_TARGET)]
+    for scope, raw, target in verdicts:
         ours = results[f"{scope}: dantrack report"]
-        floor = results[f"{scope}: raw sqlite3 process"]
+        floor = results[f"{scope}: {raw}"]
         verdict = "met" if ours <= target else f"MISSED by {ours - target:.3f} s"
-        print(f"{scope}: dantrack {ours:.3f} s vs raw sqlite3 process {floor:.3f} s "
+        print(f"{scope}: dantrack {ours:.3f} s vs {raw} {floor:.3f} s "
               f"(ratio {ours / floor:.2f}) — target {target} s: {verdict}")
 
 

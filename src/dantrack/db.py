@@ -1,13 +1,17 @@
 """Where the database is, how to connect to it, and the transaction scope.
 
 This is the only module that knows SQLite from PostgreSQL. Write transactions take the write
-lock at their start (BEGIN IMMEDIATE on SQLite) so a read-then-write never deadlocks; read-only
-commands open SQLite read-only and never create or change the file.
+lock at their start — BEGIN IMMEDIATE on SQLite, a transaction-scoped advisory lock on
+PostgreSQL — so a read-then-write (a ref check, a close of an open petition) never races
+another writer; lock waits end after $DANTRACK_BUSY_TIMEOUT seconds. Read-only commands open
+SQLite read-only and run PostgreSQL transactions read-only; they never create or change the
+database.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,21 +22,28 @@ from urllib.parse import quote
 
 from sqlalchemy import Column, MetaData, String, Table, case, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from dantrack.errors import DatabaseUnavailable
+from dantrack.errors import DantrackError, DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
     from sqlmodel import Session
 
-# The ORM (sqlmodel, dantrack.models) is imported only where a session or the full schema is
-# needed, so read paths such as reports start without it.
+# The ORM (sqlmodel, dantrack.models) and Alembic are imported only where a session, the full
+# schema or a migration is needed, so read paths such as reports start without them.
 
-# The schema revision this code writes; a database at any other revision is refused.
+# The schema revision this code writes, and every revision it can upgrade from, oldest first.
+# Compared with the alembic_version row on every open; tests pin both to dantrack.migrations.
 SCHEMA_REVISION = "0001"
 KNOWN_REVISIONS = ("0001",)
 
 DEFAULT_BUSY_TIMEOUT = 5.0
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+CONNECT_TIMEOUT = "10"
+# pg_advisory_xact_lock(class, object): one lock per schema, held until the transaction ends.
+WRITE_LOCK_CLASS = 0x64616E74  # "dant"
+TABLES = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
 
 _version_metadata = MetaData()
 alembic_version = Table(
@@ -53,8 +64,16 @@ class Location:
     def is_url(self) -> bool:
         return "://" in self.target
 
+    @property
+    def shown(self) -> str:
+        """The target as messages show it: a URL's password is never printed."""
+        if not self.is_url:
+            return self.target
+        shown = re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", self.target)
+        return re.sub(r"(password=)[^&]*", r"\1***", shown)
+
     def describe(self) -> str:
-        return f"{self.target} ({self.source})"
+        return f"{self.shown} ({self.source})"
 
 
 def default_path() -> Path:
@@ -82,7 +101,7 @@ def busy_timeout() -> float:
         raise DatabaseUnavailable(
             f"DANTRACK_BUSY_TIMEOUT must be a number of seconds, not {raw!r}"
         ) from None
-    if value < 0:
+    if value < 0 or value != value:
         raise DatabaseUnavailable(f"DANTRACK_BUSY_TIMEOUT must not be negative, not {raw!r}")
     return value
 
@@ -99,6 +118,11 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def path(self) -> Path | None:
+        """The file of an SQLite database; None for a server."""
+        return None if self.location.is_url else Path(self.location.target).expanduser()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
@@ -106,7 +130,7 @@ class Database:
 
         with Session(self.engine, expire_on_commit=False) as session:
             try:
-                with translate_lock_errors(self):
+                with translate_errors(self):
                     yield session
                     session.commit()
             except BaseException:
@@ -116,7 +140,7 @@ class Database:
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """A Core connection in one transaction, for read paths that need no ORM."""
-        with translate_lock_errors(self), self.engine.begin() as connection:
+        with translate_errors(self), self.engine.begin() as connection:
             yield connection
 
     def dispose(self) -> None:
@@ -124,31 +148,71 @@ class Database:
 
 
 @contextmanager
-def translate_lock_errors(database: Database) -> Iterator[None]:
+def translate_errors(database: Database) -> Iterator[None]:
+    """Database errors a user can cause (a lock held too long, text PostgreSQL cannot store)
+    become DantrackErrors; anything else is a bug and goes on."""
     try:
         yield
-    except OperationalError as exc:
-        message = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in message or "busy" in message:
-            raise DatabaseUnavailable(
-                f"the database {database.location.target} is locked by another process "
-                f"(waited {busy_timeout():g} s; set DANTRACK_BUSY_TIMEOUT to wait longer)"
-            ) from None
-        if "readonly" in message or "read-only" in message:
-            raise DatabaseUnavailable(
-                f"the database {database.location.target} cannot be written: {message}"
-            ) from None
-        raise
+    except DBAPIError as exc:
+        if (error := _translated(database, exc)) is None:
+            raise
+        raise error from None
+    except OverflowError:  # sqlite3 refuses integers past 64 bits before SQLite sees them
+        raise InvalidInput("a number is too large for the database") from None
 
 
-def open_database(location: Location, *, write: bool, create: bool | None = None) -> Database:
+translate_lock_errors = translate_errors  # the earlier name
+
+
+def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
+    code = getattr(exc.orig, "sqlstate", None) or ""
+    message = _one_line(database, exc)
+    where = database.location.shown
+    if "locked" in message or "busy" in message or code in ("55P03", "40P01"):
+        return DatabaseUnavailable(
+            f"the database {where} is locked by another process "
+            f"(waited {busy_timeout():g} s; set DANTRACK_BUSY_TIMEOUT to wait longer)"
+        )
+    if "readonly" in message or "read-only" in message or code == "25006":
+        return DatabaseUnavailable(f"the database {where} cannot be written: {message}")
+    if code.startswith(("08", "57P")) or (database.dialect == "postgresql"
+                                          and isinstance(exc, OperationalError) and not code):
+        return DatabaseUnavailable(f"lost the connection to {where}: {message}")
+    if code.startswith("22") or "NUL (0x00)" in message:
+        if "NUL (0x00)" in message:
+            return InvalidInput("text must not contain NUL characters (\\x00)")
+        return InvalidInput(f"a value does not fit the database: {message}")
+    return None
+
+
+def _one_line(database: Database, exc: BaseException) -> str:
+    """The driver's message on one line (libpq never repeats a password in it)."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split())
+
+
+def open_database(location: Location, *, write: bool, create: bool | None = None,
+                  check: bool = True) -> Database:
     """Open the database; a writer creates it on first use (unless create=False), a reader
-    never does."""
+    never does. check=False skips the schema revision check (for `db upgrade`)."""
     create = write if create is None else create
     if location.is_url:
-        raise DatabaseUnavailable(
-            f"unsupported database URL {location.target!r}: give a file path"
-        )
+        database = Database(_postgres_engine(location, write=write), location, writable=write)
+        if not _postgres_has_schema(database):
+            if not create:
+                raise DatabaseUnavailable(
+                    f"no dantrack database at {location.describe()}: it has no dantrack tables "
+                    "yet; record something first or pass --db"
+                )
+            _create_schema(database)
+    else:
+        database = _open_sqlite(location, write=write, create=create)
+    if check:
+        check_schema(database)
+    return database
+
+
+def _open_sqlite(location: Location, *, write: bool, create: bool) -> Database:
     path = Path(location.target).expanduser()
     if path.is_dir():
         raise DatabaseUnavailable(f"{path} is a directory, not a database file")
@@ -159,11 +223,9 @@ def open_database(location: Location, *, write: bool, create: bool | None = None
         )
     if not exists:
         _create_file(path)
-    engine = _sqlite_engine(path, write=write)
-    database = Database(engine, location, writable=write)
+    database = Database(_sqlite_engine(path, write=write), location, writable=write)
     if not exists:
         _create_schema(database)
-    check_schema(database)
     return database
 
 
@@ -207,46 +269,137 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
     return engine
 
 
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def postgres_url(location: Location) -> URL:
+    """The SQLAlchemy URL of a postgresql:// location, on the psycopg 3 driver."""
+    from sqlalchemy.engine import make_url
+
+    scheme = location.target.split("://", 1)[0].lower()
+    if scheme not in POSTGRES_SCHEMES:
+        raise DatabaseUnavailable(
+            f"unsupported database URL {location.shown!r}: give a file path or a "
+            "postgresql://USER@HOST/DATABASE URL"
+        )
+    try:
+        url = make_url(location.target)
+        url.port  # noqa: B018  (a bad port raises here, not at connect time)
+    except Exception:  # noqa: BLE001  (any parse failure is the user's URL)
+        raise DatabaseUnavailable(f"invalid database URL {location.shown!r}") from None
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _postgres_engine(location: Location, *, write: bool) -> Engine:
+    url = postgres_url(location)
+    query = {key: value for key, value in url.query.items() if isinstance(value, str)}
+    # Server settings travel in the startup packet: no round trip per connection.
+    options = [query.get("options") or os.environ.get("PGOPTIONS", ""),
+               f"-c lock_timeout={max(1, round(busy_timeout() * 1000))}"]
+    if not write:
+        options.append("-c default_transaction_read_only=on")
+    query["options"] = " ".join(option for option in options if option)
+    query.setdefault("connect_timeout", CONNECT_TIMEOUT)
+    query.setdefault("application_name", "dantrack")
+    engine = create_engine(url.set(query=query))
+
+    if write:
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql(
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK_CLASS}, "
+                "hashtext(coalesce(current_schema(), '')))"
+            )
+
+    return engine
+
+
+def _postgres_has_schema(database: Database) -> bool:
+    """Whether the database holds dantrack's tables; refuses one that holds others' tables of
+    the same names. Connection failures become a one-line DatabaseUnavailable."""
+    from sqlalchemy import inspect
+
+    try:
+        connection = database.engine.connect()
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(
+            f"cannot connect to {database.location.describe()}: {_one_line(database, exc)}"
+        ) from None
+    with connection, translate_errors(database):
+        if connection.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar():
+            connection.rollback()
+            return True
+        names = set(inspect(connection).get_table_names())
+        connection.rollback()
+    if clash := sorted(names.intersection(TABLES)):
+        raise DatabaseUnavailable(
+            f"{database.location.shown} is not a dantrack database: it has tables named "
+            f"{', '.join(clash)} but no schema version"
+        )
+    return False
+
+
+# --- the schema ----------------------------------------------------------------------------
+
+
 def _create_schema(database: Database) -> None:
+    """The newest schema, straight from the models, stamped with its revision (a test proves
+    it equals what the migrations build)."""
+    from sqlalchemy import inspect
     from sqlmodel import SQLModel
 
     from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
-    with database.engine.begin() as connection:
+    with translate_errors(database), database.engine.begin() as connection:
+        # Under the write lock: another process may have created it since we looked.
+        if inspect(connection).has_table("alembic_version"):
+            return
         SQLModel.metadata.create_all(connection)
         _version_metadata.create_all(connection)
         connection.execute(alembic_version.insert().values(version_num=SCHEMA_REVISION))
 
 
-def check_schema(database: Database) -> None:
-    """Refuse a database whose schema this code does not know, before anything is written."""
+def schema_revision(database: Database) -> str | None:
+    """The alembic_version row; DatabaseUnavailable when the database has no such table."""
     try:
         with database.engine.connect() as connection:
             revision = connection.execute(select(alembic_version.c.version_num)).scalar()
             connection.rollback()
     except DatabaseError as exc:
-        message = str(exc.orig)
-        if "no such table" in message:
+        message = _one_line(database, exc)
+        code = getattr(exc.orig, "sqlstate", None)
+        if "no such table" in message or code == "42P01":
             raise DatabaseUnavailable(
-                f"{database.location.target} is not a dantrack database (no schema version)"
+                f"{database.location.shown} is not a dantrack database (no schema version)"
             ) from None
         if "not a database" in message or "malformed" in message:
             raise DatabaseUnavailable(
-                f"{database.location.target} is not a readable SQLite database: {message}"
+                f"{database.location.shown} is not a readable SQLite database: {message}"
             ) from None
-        with translate_lock_errors(database):
+        with translate_errors(database):
             raise
+    return revision
+
+
+def check_schema(database: Database) -> None:
+    """Refuse a database whose schema this code does not know, before anything is written."""
+    revision = schema_revision(database)
     if revision == SCHEMA_REVISION:
         return
+    where = database.location.shown
+    if revision is None:
+        raise DatabaseUnavailable(f"{where} is not a dantrack database (no schema version)")
     if revision in KNOWN_REVISIONS:
         raise DatabaseUnavailable(
-            f"the database {database.location.target} has an older schema ({revision}); "
-            "run `dantrack db upgrade`"
+            f"the database {where} has an older schema ({revision}); run `dantrack db upgrade`"
         )
     raise DatabaseUnavailable(
-        f"the database {database.location.target} was written by a newer dantrack "
+        f"the database {where} was written by a newer dantrack "
         f"(schema {revision}); upgrade dantrack to use it"
     )
+
+
+# --- ref sequences -------------------------------------------------------------------------
 
 
 def _sequence_table() -> Table:

@@ -84,19 +84,27 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(max_length=NAME_MAX)]
-RequiredName = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(_not_blank)]
-LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+# PostgreSQL cannot store NUL characters; refusing them here keeps both backends alike.
+NO_NUL = r"^[^\x00]*$"
+NO_SPACE_NO_NUL = r"^[^\s\x00]+$"
+Name = Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=NO_NUL)]
+RequiredName = Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=NO_NUL),
+                         AfterValidator(_not_blank)]
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX, pattern=NO_NUL)]
 Ref = Annotated[
     Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^\S+$")
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+                               pattern=NO_SPACE_NO_NUL)
     ]
     | None,
     BeforeValidator(_optional_text),
 ]
-LookupText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LookupText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
 OptionalLookup = Annotated[
-    Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None,
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_NUL)]
+    | None,
     BeforeValidator(_optional_text),
 ]
 Flag = Annotated[bool, BeforeValidator(_bool)]
@@ -113,10 +121,13 @@ class _Input(BaseModel):
 
 class LocalityCreate(_Input):
     code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^\S+$")
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+                               pattern=NO_SPACE_NO_NUL)
     ]
     name: RequiredName
-    level: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    level: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_NUL)
+    ]
     parent: OptionalLookup = None
 
 
@@ -210,7 +221,8 @@ def describe_error(error: dict[str, Any]) -> tuple[str, Any, str]:
     elif kind == "string_too_short":
         reason = "must not be empty"
     elif kind == "string_pattern_mismatch":
-        reason = "must not contain spaces"
+        nul = isinstance(value, str) and "\x00" in value
+        reason = "must not contain NUL characters" if nul else "must not contain spaces"
     elif reason.startswith("Value error, "):
         reason = reason[len("Value error, ") :]
     return field, value, reason
