@@ -42,8 +42,8 @@ def activity_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small but complete register, built once: every kind of record and petition action."""
     from typer.testing import CliRunner
 
-    from dantrack.cli import app
     from conftest import OPERATOR, TODAY, TREE
+    from dantrack.cli import app
 
     path = tmp_path_factory.mktemp("activity") / "template.sqlite"
     runner = CliRunner()

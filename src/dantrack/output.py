@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -92,6 +93,9 @@ def _console(stream=None):  # type: ignore[no-untyped-def]
     return Console(
         file=stream or sys.stdout,
         no_color=not terminal or bool(os.environ.get("NO_COLOR")),
+        # Data is shown as typed: "[bold]" or ":smile:" in a subject is text, not markup.
+        markup=False,
+        emoji=False,
         highlight=False,
         soft_wrap=False,
         width=None if terminal else 10_000,
@@ -125,12 +129,22 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     from rich.table import Table
 
     align = align_right or [False] * len(columns)
-    table = Table(title=title, box=box.SIMPLE_HEAVY, header_style="bold", title_justify="left")
+    table = Table(title=visible(title) if title else None, box=box.SIMPLE_HEAVY,
+                  header_style="bold", title_justify="left")
     for name, right in zip(columns, align, strict=True):
         table.add_column(name, justify="right" if right else "left", overflow="fold")
     for row in rows:
-        table.add_row(*[cell(v) for v in row])
+        table.add_row(*[visible(cell(v)) for v in row])
     _console().print(table)
+
+
+# Control characters, and the bidirectional overrides that reorder what a terminal shows.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control characters escaped (ESC as \\x1b …), so data cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],

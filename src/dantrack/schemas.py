@@ -4,6 +4,7 @@ rows, so both accept exactly the same words, dates, ID numbers and phones."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -45,8 +46,16 @@ def _choice(enum: type) -> BeforeValidator:
     return BeforeValidator(parse)
 
 
+# The years a record's date may have (as `--year` accepts): outside them a date is a typing
+# error, and deadlines counted from it stay within the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _date(value: Any) -> Any:
-    return parse_date(value) if isinstance(value, str) else value
+    parsed = parse_date(value) if isinstance(value, str) else value
+    if isinstance(parsed, dt.date) and not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return parsed
 
 
 def _optional_text(value: Any) -> Any:
@@ -78,6 +87,16 @@ def _blank_or(parse):  # type: ignore[no-untyped-def]
 
 
 DateIn = Annotated[dt.date, BeforeValidator(_date)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str) -> str:
+    """Refs and codes are typed and looked up again: no invisible control characters."""
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
@@ -94,7 +113,7 @@ LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX, pattern=NO_NUL)
 Ref = Annotated[
     Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
-                               pattern=NO_SPACE_NO_NUL)
+                               pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
     ]
     | None,
     BeforeValidator(_optional_text),
@@ -110,7 +129,9 @@ OptionalLookup = Annotated[
 Flag = Annotated[bool, BeforeValidator(_bool)]
 IdNumber = Annotated[str, _blank_or(normalise_id_number)]
 Phone = Annotated[str, _blank_or(normalise_phone)]
-Count = Annotated[int, Field(ge=0)]
+# The largest count a database column holds (PostgreSQL INTEGER); more is a typing error.
+INT_MAX = 2**31 - 1
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -122,7 +143,7 @@ class _Input(BaseModel):
 class LocalityCreate(_Input):
     code: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
-                               pattern=NO_SPACE_NO_NUL)
+                               pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
     ]
     name: RequiredName
     level: Annotated[
@@ -169,7 +190,7 @@ class PetitionUpdate(_Input):
     id_number: IdNumber | None = None
     phone: Phone | None = None
     address: Name | None = None
-    signatories: Annotated[int, Field(ge=1)] | None = None
+    signatories: Annotated[int, Field(ge=1, le=INT_MAX)] | None = None
     subject: LongText | None = None
     meeting: OptionalLookup = None
     competence: Annotated[Competence, _choice(Competence)] | None = None
@@ -189,7 +210,7 @@ class PetitionCreate(_Input):
     id_number: IdNumber = ""
     phone: Phone = ""
     address: Name = ""
-    signatories: Annotated[int, Field(ge=1)] = 1
+    signatories: Annotated[int, Field(ge=1, le=INT_MAX)] = 1
     subject: LongText = ""
     meeting: OptionalLookup = None
     competence: Annotated[Competence, _choice(Competence)] = Competence.own
@@ -235,14 +256,21 @@ def format_value(value: Any) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
-def validate(model: type[M], data: dict[str, Any]) -> M:
-    """Validate with the model; the first problem becomes an InvalidInput naming the field."""
+# A denouncer's identity: an error about one of these fields names the field, not the value.
+SECRET_FIELDS = frozenset({"petitioner", "id_number", "phone", "address"})
+
+
+def validate(model: type[M], data: dict[str, Any], *, secret: bool = False) -> M:
+    """Validate with the model; the first problem becomes an InvalidInput naming the field.
+    With secret (a denunciation), the values of identity fields are never echoed."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         field, value, reason = describe_error(exc.errors()[0])
         if value is None or isinstance(value, dict):
             raise InvalidInput(f"{field} {reason}", field=field) from None
+        if secret and field in SECRET_FIELDS:
+            raise InvalidInput(f"invalid {field}: {reason}", field=field) from None
         raise InvalidInput(
             f"invalid {field} {format_value(value)}: {reason}", field=field, value=value
         ) from None

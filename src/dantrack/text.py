@@ -90,8 +90,9 @@ def parse_field_choice(enum: type[E], value: str, field: str) -> E:
         raise InvalidInput(f"invalid {field} {value!r}: {exc}", field=field, value=value) from None
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only: int() would also read other scripts' digits ("٢٠٢٤").
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(value: str | date) -> date:

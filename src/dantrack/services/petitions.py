@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from dantrack.deadlines import due_on
 from dantrack.errors import InvalidInput, NotFound, RuleError
-from dantrack.models import Locality, Meeting, Petition
+from dantrack.models import TEXT_MAX, Locality, Meeting, Petition
 from dantrack.schemas import (
     Closure,
     EventPublic,
@@ -26,6 +26,7 @@ from dantrack.services.localities import resolve_locality, subtree_ids_query
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.vocab import (
+    ALIASES,
     OUTSIDE_COMPETENCE,
     VERDICT_ALIASES,
     VERDICTS_BY_KIND,
@@ -72,8 +73,20 @@ def _duplicate_of_id(session: Session, ref: str | None) -> int | None:
 
 
 def add_petition(session: Session, **fields: Any) -> Petition:
-    data = validate(PetitionCreate, fields)
+    data = validate(PetitionCreate, fields, secret=_may_be_secret(fields.get("kind")))
     return insert_petition(session, data)
+
+
+def _may_be_secret(kind: Any) -> bool:
+    """Whether a kind as given names a denunciation — or might: an error about an identity
+    field then names the field without echoing the value."""
+    if kind is None:
+        return False
+    try:
+        return parse_choice(PetitionKind, str(kind), ALIASES[PetitionKind]) is \
+            PetitionKind.denunciation
+    except ValueError:
+        return True
 
 
 def insert_petition(session: Session, data: PetitionCreate) -> Petition:
@@ -147,7 +160,8 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise RuleError("nothing to change: give at least one field to edit")
-    update = validate(PetitionUpdate, given).model_dump(exclude_unset=True)
+    secret = petition.kind == PetitionKind.denunciation.value or _may_be_secret(given.get("kind"))
+    update = validate(PetitionUpdate, given, secret=secret).model_dump(exclude_unset=True)
     before = current_fields(session, petition)
     if "locality" in update:
         update["locality"] = resolve_locality(session, update["locality"]).code
@@ -303,6 +317,9 @@ def list_petitions(
     elif status is Status.overdue:
         query = query.where(Petition.closed_on.is_(None), Petition.due_on < today)
     if search and (needle := fold(search)):
+        if len(needle) > TEXT_MAX:  # SQLite refuses LIKE patterns past 50,000 bytes
+            raise InvalidInput(f"search is longer than {TEXT_MAX} characters",
+                               field="search")
         name_visible = or_(Petition.kind != PetitionKind.denunciation.value, reveal)
         query = query.where(or_(
             Petition.subject_folded.contains(needle, autoescape=True),

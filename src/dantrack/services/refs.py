@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from dantrack import db
 
-_GENERATED = re.compile(r"^([MDP])(\d{4})-(\d+)$")
+# Numbers past nine digits are not a sequence's: they would overflow it (an INTEGER column).
+_GENERATED = re.compile(r"^([MDP])(\d{4})-(\d{1,9})$", re.ASCII)
 
 
 def new_ref(session: Session, prefix: str, year: int) -> str:
