@@ -411,3 +411,28 @@ def test_backup_steps_through_a_large_file_from_one_snapshot(
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     copy.close()
     assert count(db_path) == 1 and os.path.getsize(result.target) == result.size
+
+
+# --- on both backends ----------------------------------------------------------------------
+
+
+@pytest.mark.backends
+def test_check_on_each_backend(cli, db, tree, database_url: str) -> None:
+    on_server = database_url.startswith("postgresql")
+    add(cli)
+    ok(cli("petition", "close", "P2024-00001", "--outcome", "resolved", "--verdict", "upheld",
+           "--on", "2024-03-20"))
+    result = cli("db", "check")
+    assert ok(result).startswith("OK: ")
+    server_note = ("Note: storage integrity and foreign keys of a postgresql database are the "
+                   "server's job")
+    assert (server_note in result.stderr) == on_server
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE petition SET verdict = 'founded', "
+                                   "due_on = '2024-05-01' WHERE ref = 'P2024-00001'")
+    result = cli("db", "check")
+    fails(result, 1)
+    assert result.stdout.splitlines() == [
+        "P2024-00001: verdict founded does not fit a complaint",
+        "P2024-00001: due on 2024-05-01, but the deadline rule gives 2024-03-31",
+    ]
