@@ -25,7 +25,7 @@ from typer.testing import CliRunner, Result
 TODAY = "2024-12-31"
 OPERATOR = "tester"
 PG_URL_VARIABLE = "DANTRACK_TEST_PG_URL"
-BOTH_BACKENDS = {"test_cli", "test_services", "test_reporting"}
+BOTH_BACKENDS = {"test_cli", "test_services", "test_reporting", "test_import_export"}
 DATABASE_FIXTURES = {"db", "cli", "session", "tree", "database_url"}
 # Tests that look inside SQLite itself (its query plans), so have no PostgreSQL run.
 SQLITE_ONLY = {"test_report_query_uses_the_covering_index"}

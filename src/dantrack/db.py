@@ -44,6 +44,8 @@ CONNECT_TIMEOUT = "10"
 # pg_advisory_xact_lock(class, object): one lock per schema, held until the transaction ends.
 WRITE_LOCK_CLASS = 0x64616E74  # "dant"
 TABLES = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
+# An execution option: this transaction only looks (at the schema), so needs no write lock.
+PROBE = "dantrack_probe"
 
 _version_metadata = MetaData()
 alembic_version = Table(
@@ -165,22 +167,32 @@ translate_lock_errors = translate_errors  # the earlier name
 
 
 def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
-    code = getattr(exc.orig, "sqlstate", None) or ""
     message = _one_line(database, exc)
     where = database.location.shown
-    if "locked" in message or "busy" in message or code in ("55P03", "40P01"):
+    if database.dialect == "postgresql":
+        # By SQLSTATE: a message may quote the user's values.
+        code = getattr(exc.orig, "sqlstate", None) or ""
+        locked = code in ("55P03", "40P01")  # lock_not_available, deadlock_detected
+        read_only = code == "25006"
+        lost = code.startswith(("08", "57P")) or (isinstance(exc, OperationalError) and not code)
+        nul = "NUL (0x00)" in message  # refused by psycopg before it is sent
+        data = code.startswith("22")  # data_exception: out of range, too long …
+    else:
+        locked = "locked" in message or "busy" in message
+        read_only = "readonly" in message or "read-only" in message
+        lost = nul = data = False
+    if locked:
         return DatabaseUnavailable(
             f"the database {where} is locked by another process "
             f"(waited {busy_timeout():g} s; set DANTRACK_BUSY_TIMEOUT to wait longer)"
         )
-    if "readonly" in message or "read-only" in message or code == "25006":
+    if read_only:
         return DatabaseUnavailable(f"the database {where} cannot be written: {message}")
-    if code.startswith(("08", "57P")) or (database.dialect == "postgresql"
-                                          and isinstance(exc, OperationalError) and not code):
+    if lost:
         return DatabaseUnavailable(f"lost the connection to {where}: {message}")
-    if code.startswith("22") or "NUL (0x00)" in message:
-        if "NUL (0x00)" in message:
-            return InvalidInput("text must not contain NUL characters (\\x00)")
+    if nul:
+        return InvalidInput("text must not contain NUL characters (\\x00)")
+    if data:
         return InvalidInput(f"a value does not fit the database: {message}")
     return None
 
@@ -264,7 +276,8 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        locking = write and not connection.get_execution_options().get(PROBE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if locking else "BEGIN")
 
     return engine
 
@@ -306,6 +319,8 @@ def _postgres_engine(location: Location, *, write: bool) -> Engine:
     if write:
         @event.listens_for(engine, "begin")
         def _on_begin(connection):  # type: ignore[no-untyped-def]
+            if connection.get_execution_options().get(PROBE):
+                return
             connection.exec_driver_sql(
                 f"SELECT pg_advisory_xact_lock({WRITE_LOCK_CLASS}, "
                 "hashtext(coalesce(current_schema(), '')))"
@@ -320,7 +335,7 @@ def _postgres_has_schema(database: Database) -> bool:
     from sqlalchemy import inspect
 
     try:
-        connection = database.engine.connect()
+        connection = database.engine.connect().execution_options(**{PROBE: True})
     except DBAPIError as exc:
         raise DatabaseUnavailable(
             f"cannot connect to {database.location.describe()}: {_one_line(database, exc)}"
@@ -362,7 +377,7 @@ def _create_schema(database: Database) -> None:
 def schema_revision(database: Database) -> str | None:
     """The alembic_version row; DatabaseUnavailable when the database has no such table."""
     try:
-        with database.engine.connect() as connection:
+        with database.engine.connect().execution_options(**{PROBE: True}) as connection:
             revision = connection.execute(select(alembic_version.c.version_num)).scalar()
             connection.rollback()
     except DatabaseError as exc:
