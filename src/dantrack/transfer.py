@@ -77,8 +77,9 @@ def _same(source: db.Location, target: db.Location) -> bool:
 
 def _copy(reader: db.Database, writer: db.Database) -> Copied:
     schema = tables()
-    read_options = ({"isolation_level": "REPEATABLE READ"} if reader.dialect == "postgresql"
-                    else {})
+    # One snapshot for every table; on a server, rows come in batches rather than all at once.
+    read_options = ({"isolation_level": "REPEATABLE READ", "stream_results": True,
+                     "max_row_buffer": BATCH} if reader.dialect == "postgresql" else {})
     with db.translate_errors(reader), reader.engine.connect() as source, \
             db.translate_errors(writer), writer.engine.begin() as target:
         source = source.execution_options(**read_options)
