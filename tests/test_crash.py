@@ -75,12 +75,12 @@ def test_an_import_killed_at_random_moments_leaves_nothing(cli, tree, db_path: P
 
     seed = random.randrange(1_000_000)
     chance = random.Random(seed)
-    # One moment by the clock, early (the file being read and checked), then three by the
+    # One moment by the clock, early (the file being read and checked), then two by the
     # import's progress: once the uncommitted transaction has spilled a random number of bytes
     # into the WAL (the whole import spills about 12 MB, so each kill lands mid-write).
     started = [0.0]
     moments = [lambda: time.monotonic() - started[0] > chance.uniform(0.05, 0.4)]
-    for _ in range(3):
+    for _ in range(2):
         threshold = chance.randrange(64_000, 3_000_000)
         moments.append(lambda threshold=threshold: wal_size(db_path) > threshold)
     for i, moment in enumerate(moments):

@@ -270,7 +270,7 @@ def test_close_and_report_dates(cli, tree, db_path, value) -> None:
     parsed = expected_date(value, record=False)  # a report may span any years
     if value == "":
         assert report.exit_code == 2, report.stderr  # --to without --from
-    elif parsed is None:
+    elif parsed is None or parsed > dt.date(2999, 12, 31):  # not a date, or after --to
         assert report.exit_code == 3, report.stderr
     else:
         assert report.exit_code == 0, report.stderr
@@ -380,7 +380,7 @@ def test_id_numbers_and_phones(cli, tree, db_path, id_number, phone, kind) -> No
 # --- lookups and filters -------------------------------------------------------------------
 
 
-@settings(SETTINGS, max_examples=20)
+@settings(SETTINGS, max_examples=15)
 @given(text=hostile_text)
 @example(text="😀" * 20_000)  # a LIKE pattern past SQLite's limit
 def test_lookups_never_break(cli, tree, db_path, text) -> None:
