@@ -575,3 +575,25 @@ def test_an_empty_json_lines_file_imports_nothing(cli, tree, db_path, tmp_path) 
     assert result.exit_code == 0, result.stderr
     assert "0 inserted" in result.stderr
     assert dump(db_path) == before
+
+
+# --- the environment -----------------------------------------------------------------------
+
+
+def test_an_operator_name_that_is_not_utf8_is_kept_escaped(cli, tree, db_path,
+                                                           monkeypatch) -> None:
+    monkeypatch.setenv("DANTRACK_OPERATOR", "L\udcffý")  # the bytes 'L', 0xff, 'ý'
+    assert cli(*BASE, "--subject=x").exit_code == 0
+    assert show(cli, "P2024-00001")["history"][0]["operator"] == "L\\xffý"
+
+
+def test_environment_values_that_cannot_be_used_exit_with_a_message(cli, tree, db_path,
+                                                                     monkeypatch) -> None:
+    before = dump(db_path)
+    monkeypatch.setenv("DANTRACK_OPERATOR", "x" * 201)
+    refused(cli(*BASE, "--subject=x"), 3, before, db_path)
+    monkeypatch.setenv("DANTRACK_OPERATOR", "x" * 200)
+    monkeypatch.setenv("DANTRACK_TODAY", "31/12/2024")
+    result = cli("petition", "list", "--status", "overdue")
+    refused(result, 3, before, db_path)
+    assert result.stderr == "Error: DANTRACK_TODAY must be a date YYYY-MM-DD, not '31/12/2024'\n"

@@ -10,17 +10,27 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dantrack.models import Petition, PetitionEvent
+from dantrack.errors import InvalidInput
+from dantrack.models import NAME_MAX, Petition, PetitionEvent
 
 
 def operator() -> str:
     """$DANTRACK_OPERATOR, else the login name."""
     if name := os.environ.get("DANTRACK_OPERATOR", "").strip():
-        return name
+        if len(name) > NAME_MAX:
+            raise InvalidInput(f"DANTRACK_OPERATOR is longer than {NAME_MAX} characters",
+                               field="DANTRACK_OPERATOR")
+        return _storable(name)
     try:
-        return getpass.getuser()
+        return _storable(getpass.getuser())
     except (OSError, KeyError):
         return "unknown"
+
+
+def _storable(name: str) -> str:
+    """Bytes of the environment that were not UTF-8 (lone surrogates to Python), written as
+    \\xNN escapes: they cannot be stored as they are."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def now() -> str:
