@@ -425,7 +425,7 @@ def _create_private(path: Path) -> None:
 def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: float,
           progress: Callable[[int, int], None] | None) -> int:
     """Copy in steps of pages_per_step pages, calling progress(copied, total) after each."""
-    from dantrack.db import translate_lock_errors
+    from dantrack.db import translate_errors
 
     pages = 0
 
@@ -435,7 +435,7 @@ def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: fl
         if progress is not None:
             progress(total - remaining, total)
 
-    with translate_lock_errors(database), database.engine.connect() as connection:
+    with translate_errors(database), database.engine.connect() as connection:
         # The first statement opens the read transaction (the engine's begin hook): every
         # step below copies from this one snapshot.
         connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
