@@ -176,6 +176,28 @@ def test_reads_run_in_read_only_transactions(tree, pg: str) -> None:  # type: ig
     assert len(contents(pg)["locality"]) == len(tree)
 
 
+@on_postgres
+def test_a_database_dantrack_may_not_write_exits_4(cli, tree, pg: str) -> None:  # type: ignore[no-untyped-def]
+    engine = db.create_engine(db.postgres_url(db.Location(pg, "test")))
+    with engine.begin() as c:  # an owner may take rights from itself: a read-only user, here
+        c.execute(text("REVOKE INSERT, UPDATE ON locality FROM current_user"))
+    engine.dispose()
+    fails(cli("locality", "add", "99", "Xã Mới", "--level", "commune", "--parent", "061"), 4,
+          f"Error: the database {shown(pg)} cannot be used: permission denied for table "
+          "locality\n")
+    assert "Xã Cao Thượng" in ok(cli("locality", "list"))
+
+
+@on_postgres
+def test_a_search_path_without_a_schema_exits_4(cli, pg: str) -> None:  # type: ignore[no-untyped-def]
+    nowhere = db.postgres_url(db.Location(pg, "test")).set(drivername="postgresql")
+    nowhere = nowhere.update_query_dict({"options": "-csearch_path=dantrack_no_such_schema"})
+    url = nowhere.render_as_string(hide_password=False)
+    fails(cli("--db", url, "locality", "add", "06", "Bắc Kạn", "--level", "province"), 4,
+          f"Error: the database {shown(url)} cannot be used: no schema has been selected to "
+          "create in\n")
+
+
 # --- locks ---------------------------------------------------------------------------------
 
 

@@ -177,10 +177,13 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         lost = code.startswith(("08", "57P")) or (isinstance(exc, OperationalError) and not code)
         nul = "NUL (0x00)" in message  # refused by psycopg before it is sent
         data = code.startswith("22")  # data_exception: out of range, too long …
+        # No right to create or write, no schema on the search path, a table or column
+        # dropped behind dantrack's back, a full disk: the database cannot be used as it is.
+        unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith("53")
     else:
         locked = "locked" in message or "busy" in message
         read_only = "readonly" in message or "read-only" in message
-        lost = nul = data = False
+        lost = nul = data = unusable = False
     if locked:
         return DatabaseUnavailable(
             f"the database {where} is locked by another process "
@@ -190,6 +193,8 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         return DatabaseUnavailable(f"the database {where} cannot be written: {message}")
     if lost:
         return DatabaseUnavailable(f"lost the connection to {where}: {message}")
+    if unusable:
+        return DatabaseUnavailable(f"the database {where} cannot be used: {message}")
     if nul:
         return InvalidInput("text must not contain NUL characters (\\x00)")
     if data:
@@ -198,9 +203,11 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
 
 
 def _one_line(database: Database, exc: BaseException) -> str:
-    """The driver's message on one line (libpq never repeats a password in it)."""
+    """The driver's message on one line (libpq never repeats a password in it): the server's
+    primary message when there is one, without the quoted statement."""
     orig = getattr(exc, "orig", None) or exc
-    return " ".join(str(orig).split())
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    return " ".join(str(primary or orig).split())
 
 
 def open_database(location: Location, *, write: bool, create: bool | None = None,
