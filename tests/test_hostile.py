@@ -159,6 +159,21 @@ def test_meeting_and_dialogue_text_is_stored_verbatim_or_refused(cli, tree, db_p
 
 
 @settings(SETTINGS, max_examples=25)
+@given(name=hostile_text)
+def test_locality_names_are_stored_verbatim_or_refused(cli, tree, db_path, name) -> None:
+    before = dump(db_path)
+    code = f"T{len(before)}"
+    result = cli("locality", "add", "--level", "village", "--parent", "01864", "--", code,
+                 name)
+    if not storable(name, NAME_MAX) or not name.strip():
+        refused(result, 3, before, db_path)
+        return
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(cli("locality", "show", code, "--format", "json").stdout)
+    assert (shown["name"], shown["parent"]) == (name, "01864")
+
+
+@settings(SETTINGS, max_examples=25)
 @given(note=hostile_text, reason=hostile_text)
 def test_close_note_and_reopen_reason(cli, tree, db_path, note, reason) -> None:
     ref = "P2024-00001"
