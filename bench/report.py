@@ -6,7 +6,7 @@ is run as one raw SQL query through the sqlite3 module — both in-process (quer
 whole `python -c` process — in the same loop, and the ratio is printed.
 
     python bench/report.py [--runs N] [--petitions N] [--rebuild] [--json]
-                           [--postgres postgresql://USER@HOST/DATABASE]
+                           [--postgres postgresql://USER@HOST/DATABASE] [--inherit-bytecode-env]
 
 The database is cached at bench/out/report-<N>.sqlite; --rebuild makes it anew. The tree is 10
 provinces × 14 districts × 14 communes (2,110 localities); petitions spread over 2020–2025 with
@@ -240,9 +240,23 @@ def postgres_query_timer(url: str, start: str, end: str):  # type: ignore[no-unt
     return run, connection
 
 
+def child_env(inherit: bool) -> dict[str, str]:
+    """As bench/startup.py does: Python may cache bytecode (under bench/out/pycache), as an
+    installed dantrack has its .pyc files, whatever PYTHONDONTWRITEBYTECODE says here."""
+    env = dict(os.environ)
+    if not inherit:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
+    return env
+
+
+CHILD_ENV: dict[str, str] | None = None
+
+
 def time_process(argv: list[str]) -> float:
     started = time.perf_counter()
-    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=CHILD_ENV)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.strip()}")
@@ -263,7 +277,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--postgres", metavar="URL",
                         help="also run on this PostgreSQL database (loaded from the same rows)")
+    parser.add_argument("--inherit-bytecode-env", action="store_true",
+                        help="leave PYTHONDONTWRITEBYTECODE/PYTHONPYCACHEPREFIX as they are")
     args = parser.parse_args()
+    global CHILD_ENV
+    CHILD_ENV = child_env(args.inherit_bytecode_env)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"report-{args.petitions}.sqlite"
     if args.rebuild or not path.exists():
@@ -290,6 +308,8 @@ def main() -> None:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     prefixes = {"province": connection.execute(
         "SELECT path FROM locality WHERE code = 'P03'").fetchone()[0], "country": "/"}
+    for argv in cases.values():  # one discarded run each: page cache and bytecode cache
+        time_process(argv)
     for _ in range(args.runs):
         for name, argv in cases.items():  # interleaved, so every case shares the same noise
             timings[name].append(time_process(argv))
@@ -302,7 +322,9 @@ def main() -> None:
                 query_only[scope].append(pg_query(scope))
     connection.close()
     env = {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
-           "cpus": os.cpu_count(), "petitions": args.petitions, "runs": args.runs}
+           "cpus": os.cpu_count(), "petitions": args.petitions, "runs": args.runs,
+           "bytecode": "as inherited" if args.inherit_bytecode_env else "cached, warmed",
+           "load": os.getloadavg()[0]}
     if pg_connection is not None:
         env["postgresql"] = pg_connection.execute("SHOW server_version").fetchone()[0]
         pg_connection.close()
