@@ -15,21 +15,25 @@ from pathlib import Path
 import pytest
 
 # A clerk's desk as a process: adds COUNT petitions through the services, each in its own
-# transaction as `dantrack petition add` does, alternating 2023 and 2024. It waits for the GO
-# file so that all desks start at once, and prints the refs it was given.
+# transaction as `dantrack petition add` does, alternating 2023 and 2024 (COUNT 0: until the
+# file GO.stop appears). It waits for the GO file so that all desks start at once, and prints
+# the refs it was given.
 DESK = r"""
-import json, sys, time
+import itertools, json, sys, time
 from pathlib import Path
 from dantrack.db import Location, open_database
 from dantrack.services.petitions import add_petition
 
 path, name, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 years = [int(y) for y in sys.argv[5].split(",")]
+stop = go.with_name(go.name + ".stop")
 while not go.exists():
     time.sleep(0.005)
 database = open_database(Location(path, name), write=True)
 refs = []
-for i in range(count):
+for i in range(count) if count else itertools.count():
+    if not count and stop.exists():
+        break
     year = years[i % len(years)]
     with database.session() as session:
         petition = add_petition(session, kind="complaint", received_on=f"{year}-06-01",
@@ -203,23 +207,36 @@ def petition_csv(path: Path, count: int, *, tag: str, year: int = 2024) -> Path:
 def test_an_import_while_clerks_add(tree, db_path: Path, tmp_path: Path) -> None:
     source = petition_csv(tmp_path / "batch.csv", 5000, tag="batch")
     go = tmp_path / "go"
-    desks = [start_desk(db_path, f"desk{d}", 600, go, years="2024") for d in range(2)]
+    desks = [start_desk(db_path, f"desk{d}", 0, go, years="2024") for d in range(2)]
     go.touch()
-    deadline = time.monotonic() + 60
-    while rows(db_path, "SELECT count(*) FROM petition")[0][0] < 20:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+
+    def petitions() -> int:
+        return rows(db_path, "SELECT count(*) FROM petition")[0][0]
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 60
+        while petitions() < count:
+            assert time.monotonic() < deadline and all(d.poll() is None for d in desks)
+            time.sleep(0.01)
+
+    wait_for(20)
     result = dantrack("import", "petitions", str(source))
-    desks_still_running = [desk.poll() is None for desk in desks]
+    wait_for(petitions() + 20)  # the desks go on after the import
+    (tmp_path / "go.stop").touch()
     given = [finish(desk) for desk in desks]
 
     assert result.returncode == 0, result.stderr
     assert "5000 inserted" in result.stderr
-    assert any(desks_still_running), "the desks ended before the import: nothing was tested"
-    assert [len(refs) for refs in given] == [600, 600]
-    assert refs_of_year(db_path, 2024) == gapless(2024, 6200)
+    added = sum(len(refs) for refs in given)
+    assert refs_of_year(db_path, 2024) == gapless(2024, 5000 + added)
     assert rows(db_path, "SELECT count(*) FROM petition WHERE subject LIKE 'batch %'") == [
         (5000,)]
     assert rows(db_path, "SELECT count(*) FROM petition_event WHERE action = 'created'") == [
-        (6200,)]
+        (5000 + added,)]
+    # The import's refs are one block; the desks' come before it and after it.
+    first, last = rows(db_path, "SELECT min(ref), max(ref) FROM petition "
+                                "WHERE subject LIKE 'batch %'")[0]
+    assert int(last[6:]) - int(first[6:]) == 4999
+    desk_refs = [ref for refs in given for ref in refs]
+    assert min(desk_refs) < first and max(desk_refs) > last
     assert dantrack("db", "check").returncode == 0
