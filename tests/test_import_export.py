@@ -235,6 +235,8 @@ def test_utf16_file_is_refused(tree, cli, tmp_path: Path) -> None:  # type: igno
      "item 2: is a JSON int, expected an object"),
     ('[{"kind": "complaint", "received_on": "2024-01-01", "locality": "01864", "x": 1}]',
      "item 1, x: is not a known column"),
+    ('[{"kind": "complaint", "received_on": "2024-01-01", "locality": "01864", '
+     '"kind": "reflection"}]', "item 1: repeats the key kind"),
 ])
 def test_bad_json(tree, cli, tmp_path: Path, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "p.json", text)

@@ -157,8 +157,6 @@ def test_a_complaint_is_not_masked(session: Session) -> None:
         NAME, ID_NUMBER, PHONE, ADDRESS)
 
 
-@pytest.mark.xfail(strict=True, reason="import errors echo identity values; importing._error "
-                   "should name the column only for a denunciation's identity fields")
 def test_an_import_error_does_not_echo_a_denouncer(cli, tree, tmp_path: Path) -> None:
     rows = tmp_path / "bad.jsonl"
     rows.write_text(json.dumps({

@@ -28,6 +28,7 @@ from dantrack.errors import Conflict, DantrackError, InvalidInput
 from dantrack.models import Dialogue, Locality, Meeting, Petition, PetitionEvent
 from dantrack.readers import Row, Source
 from dantrack.schemas import (
+    SECRET_FIELDS,
     Closure,
     DialogueCreate,
     LocalityCreate,
@@ -40,6 +41,7 @@ from dantrack.services import history
 from dantrack.services.refs import generated_number
 from dantrack.text import fold, parse_choice, strip_prefix
 from dantrack.vocab import (
+    ALIASES,
     OUTSIDE_COMPETENCE,
     VERDICT_ALIASES,
     VERDICTS_BY_KIND,
@@ -181,8 +183,11 @@ class _Importer:
             self._error(row.label, problem.column, problem.value, problem.reason)
             return
         except ValidationError as exc:
+            secret = self.kind == "petitions" and _may_be_denunciation(values)
             for error in exc.errors():
                 column, value, reason = describe_error(error)
+                if secret and column in SECRET_FIELDS:
+                    value = None  # a denouncer's identity is never echoed, even when wrong
                 self._error(row.label, column, value, reason)
             return
         key = item.record.get("code" if self.kind == "localities" else "ref")
@@ -583,6 +588,15 @@ class _Parent:
 
     id: int
     path: str
+
+
+def _may_be_denunciation(values: dict[str, Any]) -> bool:
+    """Whether a row's kind is, or could be, a denunciation (an unreadable kind could)."""
+    try:
+        return parse_choice(PetitionKind, str(values.get("kind", "")),
+                            ALIASES[PetitionKind]) is PetitionKind.denunciation
+    except ValueError:
+        return True
 
 
 def _close_changes(record: dict[str, Any]) -> dict[str, Any]:

@@ -100,7 +100,7 @@ class Source:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = json.loads(line, object_pairs_hook=_object)
             except json.JSONDecodeError as exc:
                 yield Row(f"line {number}", {}, f"is not valid JSON ({exc.msg})")
                 continue
@@ -128,9 +128,23 @@ class _Counting(io.RawIOBase):
         return len(data)
 
 
+_REPEATED = "\x00repeated"
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is noted, as a repeated CSV column is refused."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        result[_REPEATED] = sorted({k for k, _ in pairs if k in seen or seen.add(k)})
+    return result
+
+
 def _json_row(label: str, item: Any) -> Row:
     if not isinstance(item, dict):
         return Row(label, {}, f"is a JSON {type(item).__name__}, expected an object")
+    if _REPEATED in item:
+        return Row(label, {}, f"repeats the key {', '.join(item[_REPEATED])}")
     # Numbers become text, so a code or ref written as a number reads as the CLI's would.
     return Row(label, {k: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
                        else v for k, v in item.items() if v is not None and v != ""})
@@ -138,7 +152,7 @@ def _json_row(label: str, item: Any) -> Row:
 
 def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]:
     """Items of a top-level JSON array, decoded one by one so memory stays flat."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(object_pairs_hook=_object)
     buffer = text.read(chunk)
     position = _skip_space(buffer, 0)
     if position >= len(buffer):
