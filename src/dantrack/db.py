@@ -228,6 +228,8 @@ def open_database(location: Location, *, write: bool, create: bool | None = None
         database = _open_sqlite(location, write=write, create=create)
     if check:
         check_schema(database)
+        if write and database.dialect == "sqlite":
+            _use_wal(database)
     return database
 
 
@@ -244,8 +246,18 @@ def _open_sqlite(location: Location, *, write: bool, create: bool) -> Database:
         _create_file(path)
     database = Database(_sqlite_engine(path, write=write), location, writable=write)
     if not exists:
+        _use_wal(database)
         _create_schema(database)
     return database
+
+
+def _use_wal(database: Database) -> None:
+    """WAL: readers never wait for the writer. Set only on a file known to be dantrack's (a
+    new one, or one whose schema passed the check): the mode is written into the file."""
+    with translate_errors(database), database.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA journal_mode = WAL")  # outside a transaction, as SQLite requires
 
 
 def _create_file(path: Path) -> None:
@@ -277,7 +289,6 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if write:
-            cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
