@@ -191,6 +191,17 @@ def test_a_bad_busy_timeout_exits_4(cli, tree, monkeypatch: pytest.MonkeyPatch) 
         assert repr(value) in result.stderr
 
 
+def test_an_endless_busy_timeout_is_capped(cli, tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dantrack.db import MAX_BUSY_TIMEOUT, busy_timeout
+
+    for value, expected in (("inf", MAX_BUSY_TIMEOUT), ("1e12", MAX_BUSY_TIMEOUT),
+                            ("2.5", 2.5), ("0", 0.0)):
+        monkeypatch.setenv("DANTRACK_BUSY_TIMEOUT", value)
+        assert busy_timeout() == expected
+    monkeypatch.setenv("DANTRACK_BUSY_TIMEOUT", "inf")
+    assert cli(*ADD).exit_code == 0
+
+
 # --- an import while clerks add ------------------------------------------------------------
 
 IMPORT_COLUMNS = ("kind", "received_on", "locality", "subject", "petitioner", "signatories")

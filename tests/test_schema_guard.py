@@ -69,9 +69,8 @@ def fill(args: tuple[str, ...], tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("command", READS, ids=" ".join)
-def test_reads_refuse_a_newer_schema(request, cli, future_db: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_reads_refuse_a_newer_schema(cli, future_db: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
                                      command: tuple[str, ...]) -> None:
-    known_bug(request, command)
     before = fingerprint(future_db)
     result = cli(*fill(command, tmp_path))
     assert (result.exit_code, result.stdout) == (4, ""), result.stderr
@@ -79,25 +78,10 @@ def test_reads_refuse_a_newer_schema(request, cli, future_db: Path, tmp_path: Pa
     assert fingerprint(future_db) == before
 
 
-# Open for writing (a --reveal writes its record in the history); db backup only reads.
-OPENED_FOR_WRITING = [c for c in READS + WRITES if "--reveal" in c or c not in READS
-                      and c[:2] != ("db", "backup")]
-WAL_BEFORE_CHECK = pytest.mark.xfail(strict=True, reason=(
-    "db.py sets journal_mode=WAL as a writer connects, before check_schema refuses the "
-    "file: a rollback-journal file's header is rewritten (bytes 18-19)"))
-
-
-def known_bug(request: pytest.FixtureRequest, command: tuple[str, ...]) -> None:
-    if request.node.callspec.params.get("future_db") == "delete" and \
-            command in OPENED_FOR_WRITING:
-        request.applymarker(WAL_BEFORE_CHECK)
-
-
 @pytest.mark.parametrize("command", WRITES, ids=" ".join)
-def test_writes_refuse_a_newer_schema_and_write_nothing(request, cli, future_db: Path,  # type: ignore[no-untyped-def]
+def test_writes_refuse_a_newer_schema_and_write_nothing(cli, future_db: Path,  # type: ignore[no-untyped-def]
                                                          tmp_path: Path,
                                                          command: tuple[str, ...]) -> None:
-    known_bug(request, command)
     before = fingerprint(future_db)
     result = cli(*fill(command, tmp_path))
     assert (result.exit_code, result.stdout) == (4, ""), result.stderr
@@ -127,7 +111,7 @@ def another_programs_file(db_path: Path) -> Path:
 
 @pytest.mark.parametrize("command", [
     ("petition", "list"), ("db", "check"), ("report", "--year", "2024"),
-    pytest.param(("locality", "add", "06", "B", "--level", "x"), marks=WAL_BEFORE_CHECK),
+    ("locality", "add", "06", "B", "--level", "x"),
 ], ids=" ".join)
 def test_a_file_of_another_program_is_refused_and_kept(cli, db_path: Path,
                                                        command: tuple[str, ...]) -> None:

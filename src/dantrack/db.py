@@ -39,6 +39,7 @@ SCHEMA_REVISION = "0001"
 KNOWN_REVISIONS = ("0001",)
 
 DEFAULT_BUSY_TIMEOUT = 5.0
+MAX_BUSY_TIMEOUT = 2_147_483.0
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 CONNECT_TIMEOUT = "10"
 # pg_advisory_xact_lock(class, object): one lock per schema, held until the transaction ends.
@@ -105,7 +106,9 @@ def busy_timeout() -> float:
         ) from None
     if value < 0 or value != value:
         raise DatabaseUnavailable(f"DANTRACK_BUSY_TIMEOUT must not be negative, not {raw!r}")
-    return value
+    # Both engines count the wait in milliseconds in a signed 32-bit integer (about 24 days):
+    # a longer wait, "inf" included, means as long as they allow.
+    return min(value, MAX_BUSY_TIMEOUT)
 
 
 class Database:

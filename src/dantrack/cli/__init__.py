@@ -48,8 +48,9 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", metavar="PATH",
-        help="Database file. Default: $DANTRACK_DB, else dantrack.sqlite in your data folder.",
+        None, "--db", metavar="PATH|URL",
+        help="SQLite database file or postgresql://USER@HOST/DB. Default: $DANTRACK_DB, else "
+        "dantrack.sqlite in your data folder.",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
