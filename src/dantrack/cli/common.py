@@ -30,12 +30,6 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
 
 
-class StatusChoice(StrEnum):
-    open = "open"
-    closed = "closed"
-    overdue = "overdue"
-
-
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
 YEAR_OPTION = typer.Option(None, "--year", help="Only this year.", min=1900, max=2999)
 LOCALITY_FILTER = typer.Option(

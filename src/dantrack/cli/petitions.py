@@ -10,12 +10,12 @@ from dantrack.cli.common import (
     REVEAL_OPTION,
     YEAR_OPTION,
     Format,
-    StatusChoice,
     ask,
     done,
     session,
     today,
 )
+from dantrack.vocab import Status
 
 app = typer.Typer(help="Petitions (đơn): complaints, denunciations, recommendations, "
                   "reflections.", no_args_is_help=True)
@@ -185,7 +185,7 @@ def list_(
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
-    status: StatusChoice | None = typer.Option(None, "--status", help="open, closed or overdue."),
+    status: Status | None = typer.Option(None, "--status", help="open, closed or overdue."),
     search: str | None = typer.Option(None, "--search", "-s",
                                       help="Words in names or subject, any diacritics."),
     reveal: bool = REVEAL_OPTION,
@@ -199,11 +199,10 @@ def list_(
     from dantrack.output import render_list
     from dantrack.schemas import PetitionPublic
     from dantrack.services.petitions import list_petitions
-    from dantrack.vocab import Status
 
     with session(ctx, write=reveal, create=False) as s:
         records = list_petitions(
             s, today=today(), year=year, locality=locality, kind=kind,
-            status=Status(status.value) if status else None, search=search, reveal=reveal)
+            status=status, search=search, reveal=reveal)
     render_list(records, Out(fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
                 headers={"locality_name": "locality"})
