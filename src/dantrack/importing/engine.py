@@ -1,32 +1,36 @@
-"""Batch import: stream a file, validate each row with the CLI's own models, write in bulk.
-
-One import is one transaction (the caller's session): every row is written or none. Rows are
-validated as they stream in and written in batches with SQLAlchemy Core; a batch is written
-early when a row refers to a row still waiting in it, so a reference may name anything in the
-database or earlier in the same file. `ref` (a locality's `code`) is the identity: a row equal
-to what is stored changes nothing, a different one is a conflict handled as --on-conflict says.
-"""
+"""The importer: validate each row with the CLI's models, write new rows in batches."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Date, insert, select, update
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from dantrack import db, lookup, records, tables
 from dantrack.deadlines import due_on
-from dantrack.errors import Conflict, DantrackError, InvalidInput
-from dantrack.models import Dialogue, Locality, Meeting, Petition, PetitionEvent
-from dantrack.readers import Row, Source
+from dantrack.errors import Conflict, DantrackError
+from dantrack.importing.bulk import bulk_insert
+from dantrack.importing.conflicts import Conflicts
+from dantrack.importing.model import (
+    BATCH,
+    CLOSE_FIELDS,
+    MAX_REPORTED,
+    ImportFailed,
+    ParentRef,
+    Pending,
+    RowProblem,
+    Summary,
+    close_changes,
+    may_be_denunciation,
+)
+from dantrack.models import Dialogue, Meeting, Petition, PetitionEvent
+from dantrack.readers import Row
 from dantrack.schemas import (
     SECRET_FIELDS,
     Closure,
@@ -39,9 +43,8 @@ from dantrack.schemas import (
 )
 from dantrack.services import history
 from dantrack.services.refs import generated_number
-from dantrack.text import fold, parse_choice, strip_prefix
+from dantrack.text import fold, parse_choice
 from dantrack.vocab import (
-    ALIASES,
     OUTSIDE_COMPETENCE,
     VERDICT_ALIASES,
     VERDICTS_BY_KIND,
@@ -50,99 +53,8 @@ from dantrack.vocab import (
     Verdict,
 )
 
-BATCH = 5000
-MAX_REPORTED = 100
-ON_CONFLICT = ("fail", "update", "skip")
-CLOSE_FIELDS = ("closed_on", "outcome", "verdict", "note")
-PREFIX = {"meetings": "M", "dialogues": "D", "petitions": "P"}
-TABLE = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
-         "petitions": Petition}
 
-
-@dataclass
-class Summary:
-    kind: str
-    source: str
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    without_ref: int = 0
-    dry_run: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def line(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        text = (f"{self.kind} from {self.source}: {self.inserted} inserted, {self.updated} "
-                f"updated, {self.unchanged} unchanged, {self.skipped} skipped")
-        if self.dry_run:
-            text = f"Dry run, nothing written — {text}"
-        else:
-            text = f"Imported {text}"
-        if self.without_ref:
-            text += (f" ({self.without_ref} rows without a ref {verb} given new refs: "
-                     "importing them again would add them again)")
-        return text
-
-
-class RowProblem(Exception):
-    """One problem of one row: the column, the value and why."""
-
-    def __init__(self, column: str, value: Any, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.value, self.reason = column, value, reason
-
-
-@dataclass
-class Pending:
-    label: str
-    record: dict[str, Any]  # the exchange form, compared with what is stored
-    values: dict[str, Any] = field(default_factory=dict)  # extra values for the insert
-
-
-class ImportFailed(InvalidInput):
-    """Invalid rows: exit 3, nothing written."""
-
-
-def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
-    """Before any row is read: duplicated, unknown and missing columns of a CSV header."""
-    known = records.COLUMNS[kind]
-    duplicated = sorted(name for name, n in Counter(columns).items() if n > 1)
-    if duplicated:
-        raise InvalidInput(f"duplicated columns: {', '.join(duplicated)}")
-    unknown = [name for name in columns if name not in known]
-    if unknown and not ignore_extra:
-        raise InvalidInput(f"unknown columns: {', '.join(unknown)} (known for {kind}: "
-                           f"{', '.join(known)}; --ignore-extra skips unknown columns)")
-    missing = sorted(records.REQUIRED[kind] - set(columns))
-    if missing:
-        raise InvalidInput(f"missing required columns: {', '.join(missing)}")
-
-
-def run_import(session: Session, *, kind: str, source: Source, on_conflict: str = "fail",
-               ignore_extra: bool = False, dry_run: bool = False,
-               progress: Callable[[int], None] | None = None) -> Summary:
-    """Import every row of source; raise (and so leave the database as it was) on any problem."""
-    if source.columns is not None:
-        check_columns(kind, source.columns, ignore_extra=ignore_extra)
-    importer = _Importer(session, kind, on_conflict, ignore_extra,
-                         Summary(kind=kind, source=source.name, dry_run=dry_run))
-    # The modules and objects made so far live as long as the process: set them aside, so
-    # that the collector's passes over a long import only walk what the import allocates.
-    gc.freeze()
-    for row in source.rows():
-        importer.add(row)
-        if progress is not None and importer.summary.rows % 1000 == 0:
-            progress(source.bytes_read)
-    importer.flush()
-    importer.finish()
-    return importer.summary
-
-
-class _Importer:
+class Importer(Conflicts):
     def __init__(self, session: Session, kind: str, on_conflict: str, ignore_extra: bool,
                  summary: Summary) -> None:
         self.session = session
@@ -183,7 +95,7 @@ class _Importer:
             self._error(row.label, problem.column, problem.value, problem.reason)
             return
         except ValidationError as exc:
-            secret = self.kind == "petitions" and _may_be_denunciation(values)
+            secret = self.kind == "petitions" and may_be_denunciation(values)
             for error in exc.errors():
                 column, value, reason = describe_error(error)
                 if secret and column in SECRET_FIELDS:
@@ -319,24 +231,6 @@ class _Importer:
         if new:
             getattr(self, f"_insert_{self.kind}")(new)
 
-    def _compare(self, item: Pending, current: dict[str, Any]) -> None:
-        changes = {k: [current.get(k), v] for k, v in item.record.items()
-                   if current.get(k) != v}
-        if not changes:
-            self.summary.unchanged += 1
-        elif self.on_conflict == "skip":
-            self.summary.skipped += 1
-        elif self.on_conflict == "fail":
-            self.conflicts.append(f"{item.label}: {next(iter(item.record.values()))} "
-                                  f"({', '.join(changes)} differ)")
-        else:
-            try:
-                self._update(item, current, changes)
-            except RowProblem as problem:
-                self._error(item.label, problem.column, problem.value, problem.reason)
-                return
-            self.summary.updated += 1
-
     def _refs(self, table: type, refs: Iterable[str | None]) -> dict[str, int]:
         wanted = sorted({r for r in refs if r})
         found: dict[str, int] = {}
@@ -370,7 +264,7 @@ class _Importer:
             parent = None
             if item.record["parent"]:
                 parent_id, _, parent_path = self._locality(item.record["parent"])
-                parent = _Parent(parent_id, parent_path)
+                parent = ParentRef(parent_id, parent_path)
             insert_locality(self.session, item.values["data"], parent)  # type: ignore[arg-type]
             self.summary.inserted += 1
 
@@ -427,7 +321,7 @@ class _Importer:
             petition_id = ids[item.record["ref"]]
             events.append(self._event(petition_id, "created", self.created_changes))
             if item.record["outcome"]:
-                events.append(self._event(petition_id, "closed", _close_changes(item.record)))
+                events.append(self._event(petition_id, "closed", close_changes(item.record)))
         bulk_insert(self.session, PetitionEvent.__table__, events)
         self.summary.inserted += len(rows)
 
@@ -454,115 +348,6 @@ class _Importer:
         return {"petition_id": petition_id, "at": self.stamp, "operator": self.operator,
                 "action": action, "changes": text}
 
-    # --- conflicts: updates and closures ---------------------------------------------------
-
-    def _update(self, item: Pending, current: dict[str, Any],
-                changes: dict[str, list[Any]]) -> None:
-        if self.kind == "localities":
-            self._update_locality(item, current)
-            return
-        table = TABLE[self.kind].__table__
-        values = {k: v for k, v in item.record.items() if k in table.c and k != "ref"}
-        for name in ("date", "received_on", "accepted_on", "closed_on"):
-            if values.get(name):
-                values[name] = dt.date.fromisoformat(values[name])
-        if self.kind in ("meetings", "dialogues", "petitions"):
-            values["locality_id"] = item.values["locality_id"]
-        if self.kind == "dialogues":
-            found = self._refs(Petition, [item.record["petition"]])
-            if item.record["petition"] and item.record["petition"] not in found:
-                raise RowProblem("petition", item.record["petition"], "no petition with this ref")
-            values["petition_id"] = found.get(item.record["petition"])
-        if self.kind == "petitions":
-            row = self._petition_row(item, self._refs(Meeting, [item.record["meeting"]]),
-                                     self._refs(Petition,
-                                                [item.record["duplicate_of"]]))
-            if item.record["meeting"] and row["meeting_id"] is None:
-                raise RowProblem("meeting", item.record["meeting"], "no meeting with this ref")
-            if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
-                raise RowProblem("duplicate_of", item.record["duplicate_of"],
-                                 "no petition with this ref")
-            values = {k: v for k, v in row.items() if k != "ref"}
-        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
-        if self.kind == "petitions":
-            self.session.execute(insert(PetitionEvent.__table__), [self._event(
-                current["id"], "edited", {**changes, **self.source_note})])
-
-    def _update_locality(self, item: Pending, current: dict[str, Any]) -> None:
-        data = item.values["data"]
-        table = Locality.__table__
-        folded = fold(data.name)
-        values: dict[str, Any] = {"name": data.name, "level": data.level.lower(),
-                                  "name_folded": folded, "bare_folded": strip_prefix(folded)}
-        if item.record["parent"] != current["parent"]:
-            old_path = self.session.execute(select(table.c.path).where(
-                table.c.id == current["id"])).scalar_one()
-            parent_id, _, parent_path = (self._locality(item.record["parent"])
-                                         if item.record["parent"] else (None, None, "/"))
-            if parent_path.startswith(old_path):
-                raise RowProblem("parent", item.record["parent"],
-                                 "lies inside this locality's own subtree")
-            new_path = f"{parent_path}{current['id']}/"
-            values["parent_id"] = parent_id
-            self._move_subtree(old_path, new_path)
-        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
-        self.localities.clear()
-
-    def _move_subtree(self, old_path: str, new_path: str) -> None:
-        table = Locality.__table__
-        rows = self.session.execute(select(table.c.id, table.c.path).where(
-            table.c.path.startswith(old_path))).all()
-        for locality_id, path in rows:
-            self.session.execute(update(table).where(table.c.id == locality_id)
-                                 .values(path=new_path + path[len(old_path):]))
-
-    def _close(self, item: Pending, current: dict[str, Any] | None) -> None:
-        """A closures row: close the petition it names, idempotently."""
-        ref = item.record["ref"]
-        if current is None:
-            self._error(item.label, "ref", ref, "no petition with this ref")
-            return
-        try:
-            closure = self._closure(PetitionKind(current["kind"]),
-                                    dt.date.fromisoformat(current["received_on"]),
-                                    {k: v for k, v in item.record.items()
-                                     if k in CLOSE_FIELDS and v is not None})
-        except RowProblem as problem:
-            self._error(item.label, problem.column, problem.value, problem.reason)
-            return
-        except ValidationError as exc:
-            for error in exc.errors():
-                column, value, reason = describe_error(error)
-                self._error(item.label, column, value, reason)
-            return
-        stored = {k: current[k] for k in CLOSE_FIELDS}
-        if stored == closure:
-            self.summary.unchanged += 1
-            return
-        if current["outcome"] is not None:
-            if self.on_conflict == "skip":
-                self.summary.skipped += 1
-                return
-            if self.on_conflict == "fail":
-                differ = ", ".join(k for k in CLOSE_FIELDS if stored[k] != closure[k])
-                self.conflicts.append(f"{item.label}: {ref} is closed already ({differ} differ)")
-                return
-        values: dict[str, Any] = {**closure, "closed_on": dt.date.fromisoformat(
-            closure["closed_on"])}
-        changes = _close_changes(closure)
-        if closure["outcome"] in OUTSIDE_COMPETENCE and current["competence"] != "other":
-            values["competence"] = "other"
-            changes["competence"] = [current["competence"], "other"]
-        table = Petition.__table__
-        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
-        self.session.execute(insert(PetitionEvent.__table__), [self._event(
-            current["id"], "closed" if current["outcome"] is None else "edited",
-            {**changes, **self.source_note})])
-        if current["outcome"] is None:
-            self.summary.inserted += 1
-        else:
-            self.summary.updated += 1
-
     # --- the end ---------------------------------------------------------------------------
 
     def finish(self) -> None:
@@ -580,61 +365,3 @@ class _Importer:
                 f"{'code' if self.kind == 'localities' else 'ref'}; nothing was imported "
                 "(--on-conflict update or skip to accept them):\n  "
                 + "\n  ".join(shown + ([f"and {more} more"] if more > 0 else [])))
-
-
-@dataclass
-class _Parent:
-    """What insert_locality needs of a parent: its id and path."""
-
-    id: int
-    path: str
-
-
-def _may_be_denunciation(values: dict[str, Any]) -> bool:
-    """Whether a row's kind is, or could be, a denunciation (an unreadable kind could)."""
-    try:
-        return parse_choice(PetitionKind, str(values.get("kind", "")),
-                            ALIASES[PetitionKind]) is PetitionKind.denunciation
-    except ValueError:
-        return True
-
-
-def _close_changes(record: dict[str, Any]) -> dict[str, Any]:
-    changes = {"closed_on": record["closed_on"], "outcome": record["outcome"]}
-    if record.get("verdict"):
-        changes["verdict"] = record["verdict"]
-    if record.get("note"):
-        changes["note"] = record["note"]
-    return changes
-
-
-def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany straight through the driver, for the hot path of large imports.
-
-    The statement is compiled once by SQLAlchemy for the session's dialect; the rows skip
-    SQLAlchemy's per-row parameter processing, which costs more than the insert itself.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    columns = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    # sqlite3 gets dates as ISO text, as SQLAlchemy would store them.
-    dates = {c.name for c in table.c if isinstance(c.type, Date)} \
-        if dialect.name == "sqlite" else set()
-    if compiled.positional:
-        order = list(compiled.positiontup or columns)
-        date_at = [i for i, name in enumerate(order) if name in dates]
-        params: list[Any] = []
-        for row in rows:
-            values = [row[name] for name in order]
-            for i in date_at:
-                if values[i] is not None:
-                    values[i] = values[i].isoformat()
-            params.append(tuple(values))
-    else:
-        params = [{name: value.isoformat() if name in dates and value is not None else value
-                   for name, value in row.items()} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
-

@@ -1,0 +1,59 @@
+"""Batch import: stream a file, validate each row with the CLI's own models, write in bulk.
+
+One import is one transaction (the caller's session): every row is written or none. Rows are
+validated as they stream in and written in batches with SQLAlchemy Core; a batch is written
+early when a row refers to a row still waiting in it, so a reference may name anything in the
+database or earlier in the same file. `ref` (a locality's `code`) is the identity: a row equal
+to what is stored changes nothing, a different one is a conflict handled as --on-conflict says.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from dantrack import records
+from dantrack.errors import InvalidInput
+from dantrack.importing.engine import Importer
+from dantrack.importing.model import ImportFailed, Summary
+from dantrack.readers import Source
+
+__all__ = ["ImportFailed", "Summary", "check_columns", "run_import"]
+
+
+def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
+    """Before any row is read: duplicated, unknown and missing columns of a CSV header."""
+    known = records.COLUMNS[kind]
+    duplicated = sorted(name for name, n in Counter(columns).items() if n > 1)
+    if duplicated:
+        raise InvalidInput(f"duplicated columns: {', '.join(duplicated)}")
+    unknown = [name for name in columns if name not in known]
+    if unknown and not ignore_extra:
+        raise InvalidInput(f"unknown columns: {', '.join(unknown)} (known for {kind}: "
+                           f"{', '.join(known)}; --ignore-extra skips unknown columns)")
+    missing = sorted(records.REQUIRED[kind] - set(columns))
+    if missing:
+        raise InvalidInput(f"missing required columns: {', '.join(missing)}")
+
+
+def run_import(session: Session, *, kind: str, source: Source, on_conflict: str = "fail",
+               ignore_extra: bool = False, dry_run: bool = False,
+               progress: Callable[[int], None] | None = None) -> Summary:
+    """Import every row of source; raise (and so leave the database as it was) on any problem."""
+    if source.columns is not None:
+        check_columns(kind, source.columns, ignore_extra=ignore_extra)
+    importer = Importer(session, kind, on_conflict, ignore_extra,
+                         Summary(kind=kind, source=source.name, dry_run=dry_run))
+    # The modules and objects made so far live as long as the process: set them aside, so
+    # that the collector's passes over a long import only walk what the import allocates.
+    gc.freeze()
+    for row in source.rows():
+        importer.add(row)
+        if progress is not None and importer.summary.rows % 1000 == 0:
+            progress(source.bytes_read)
+    importer.flush()
+    importer.finish()
+    return importer.summary

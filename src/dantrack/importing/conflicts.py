@@ -1,0 +1,156 @@
+"""Rows whose ref is stored already: unchanged, a conflict, an update; and closures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select, update
+
+from dantrack.importing.model import (
+    CLOSE_FIELDS,
+    TABLE,
+    Pending,
+    RowProblem,
+    close_changes,
+)
+from dantrack.models import Locality, Meeting, Petition, PetitionEvent
+from dantrack.schemas import (
+    describe_error,
+)
+from dantrack.text import fold, strip_prefix
+from dantrack.vocab import (
+    OUTSIDE_COMPETENCE,
+    PetitionKind,
+)
+
+
+class Conflicts:
+    """The part of the importer that meets what is stored (mixed into Importer)."""
+
+    def _compare(self, item: Pending, current: dict[str, Any]) -> None:
+        changes = {k: [current.get(k), v] for k, v in item.record.items()
+                   if current.get(k) != v}
+        if not changes:
+            self.summary.unchanged += 1
+        elif self.on_conflict == "skip":
+            self.summary.skipped += 1
+        elif self.on_conflict == "fail":
+            self.conflicts.append(f"{item.label}: {next(iter(item.record.values()))} "
+                                  f"({', '.join(changes)} differ)")
+        else:
+            try:
+                self._update(item, current, changes)
+            except RowProblem as problem:
+                self._error(item.label, problem.column, problem.value, problem.reason)
+                return
+            self.summary.updated += 1
+
+
+    def _update(self, item: Pending, current: dict[str, Any],
+                changes: dict[str, list[Any]]) -> None:
+        if self.kind == "localities":
+            self._update_locality(item, current)
+            return
+        table = TABLE[self.kind].__table__
+        values = {k: v for k, v in item.record.items() if k in table.c and k != "ref"}
+        for name in ("date", "received_on", "accepted_on", "closed_on"):
+            if values.get(name):
+                values[name] = dt.date.fromisoformat(values[name])
+        if self.kind in ("meetings", "dialogues", "petitions"):
+            values["locality_id"] = item.values["locality_id"]
+        if self.kind == "dialogues":
+            found = self._refs(Petition, [item.record["petition"]])
+            if item.record["petition"] and item.record["petition"] not in found:
+                raise RowProblem("petition", item.record["petition"], "no petition with this ref")
+            values["petition_id"] = found.get(item.record["petition"])
+        if self.kind == "petitions":
+            row = self._petition_row(item, self._refs(Meeting, [item.record["meeting"]]),
+                                     self._refs(Petition,
+                                                [item.record["duplicate_of"]]))
+            if item.record["meeting"] and row["meeting_id"] is None:
+                raise RowProblem("meeting", item.record["meeting"], "no meeting with this ref")
+            if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
+                raise RowProblem("duplicate_of", item.record["duplicate_of"],
+                                 "no petition with this ref")
+            values = {k: v for k, v in row.items() if k != "ref"}
+        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        if self.kind == "petitions":
+            self.session.execute(insert(PetitionEvent.__table__), [self._event(
+                current["id"], "edited", {**changes, **self.source_note})])
+
+    def _update_locality(self, item: Pending, current: dict[str, Any]) -> None:
+        data = item.values["data"]
+        table = Locality.__table__
+        folded = fold(data.name)
+        values: dict[str, Any] = {"name": data.name, "level": data.level.lower(),
+                                  "name_folded": folded, "bare_folded": strip_prefix(folded)}
+        if item.record["parent"] != current["parent"]:
+            old_path = self.session.execute(select(table.c.path).where(
+                table.c.id == current["id"])).scalar_one()
+            parent_id, _, parent_path = (self._locality(item.record["parent"])
+                                         if item.record["parent"] else (None, None, "/"))
+            if parent_path.startswith(old_path):
+                raise RowProblem("parent", item.record["parent"],
+                                 "lies inside this locality's own subtree")
+            new_path = f"{parent_path}{current['id']}/"
+            values["parent_id"] = parent_id
+            self._move_subtree(old_path, new_path)
+        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        self.localities.clear()
+
+    def _move_subtree(self, old_path: str, new_path: str) -> None:
+        table = Locality.__table__
+        rows = self.session.execute(select(table.c.id, table.c.path).where(
+            table.c.path.startswith(old_path))).all()
+        for locality_id, path in rows:
+            self.session.execute(update(table).where(table.c.id == locality_id)
+                                 .values(path=new_path + path[len(old_path):]))
+
+    def _close(self, item: Pending, current: dict[str, Any] | None) -> None:
+        """A closures row: close the petition it names, idempotently."""
+        ref = item.record["ref"]
+        if current is None:
+            self._error(item.label, "ref", ref, "no petition with this ref")
+            return
+        try:
+            closure = self._closure(PetitionKind(current["kind"]),
+                                    dt.date.fromisoformat(current["received_on"]),
+                                    {k: v for k, v in item.record.items()
+                                     if k in CLOSE_FIELDS and v is not None})
+        except RowProblem as problem:
+            self._error(item.label, problem.column, problem.value, problem.reason)
+            return
+        except ValidationError as exc:
+            for error in exc.errors():
+                column, value, reason = describe_error(error)
+                self._error(item.label, column, value, reason)
+            return
+        stored = {k: current[k] for k in CLOSE_FIELDS}
+        if stored == closure:
+            self.summary.unchanged += 1
+            return
+        if current["outcome"] is not None:
+            if self.on_conflict == "skip":
+                self.summary.skipped += 1
+                return
+            if self.on_conflict == "fail":
+                differ = ", ".join(k for k in CLOSE_FIELDS if stored[k] != closure[k])
+                self.conflicts.append(f"{item.label}: {ref} is closed already ({differ} differ)")
+                return
+        values: dict[str, Any] = {**closure, "closed_on": dt.date.fromisoformat(
+            closure["closed_on"])}
+        changes = close_changes(closure)
+        if closure["outcome"] in OUTSIDE_COMPETENCE and current["competence"] != "other":
+            values["competence"] = "other"
+            changes["competence"] = [current["competence"], "other"]
+        table = Petition.__table__
+        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        self.session.execute(insert(PetitionEvent.__table__), [self._event(
+            current["id"], "closed" if current["outcome"] is None else "edited",
+            {**changes, **self.source_note})])
+        if current["outcome"] is None:
+            self.summary.inserted += 1
+        else:
+            self.summary.updated += 1
