@@ -6,9 +6,14 @@ class DantrackError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None, value: object = None,
+                 reason: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # For an import row: the column, its value and the reason alone ("is before …").
+        self.field = field
+        self.value = value
+        self.reason = reason or message
 
 
 class RuleError(DantrackError):
@@ -39,11 +44,6 @@ class InvalidInput(DantrackError):
     """A field value (from an option or an import row) that does not pass validation."""
 
     exit_code = 3
-
-    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
-        super().__init__(message)
-        self.field = field
-        self.value = value
 
 
 class DatabaseUnavailable(DantrackError):

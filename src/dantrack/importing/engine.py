@@ -42,15 +42,12 @@ from dantrack.schemas import (
     format_value,
 )
 from dantrack.services import history
+from dantrack.services.petitions import check_close_out
 from dantrack.services.refs import generated_number
-from dantrack.text import fold, parse_choice
+from dantrack.text import fold
 from dantrack.vocab import (
     OUTSIDE_COMPETENCE,
-    VERDICT_ALIASES,
-    VERDICTS_BY_KIND,
-    Outcome,
     PetitionKind,
-    Verdict,
 )
 
 
@@ -191,22 +188,11 @@ class Importer(Conflicts):
             if required not in given:
                 raise RowProblem(required, None, "is required when the row closes the petition")
         closure = Closure.model_validate(given)
-        if closure.closed_on < received_on:
-            raise RowProblem("closed_on", values["closed_on"],
-                             f"is before received_on {received_on}")
-        verdict = None
-        if closure.verdict:
-            if closure.outcome is not Outcome.resolved:
-                raise RowProblem("verdict", closure.verdict, "is given only with outcome "
-                                 f"resolved, not {closure.outcome.value}")
-            try:
-                verdict = parse_choice(Verdict, closure.verdict, VERDICT_ALIASES.get(kind, {}))
-            except ValueError as exc:
-                raise RowProblem("verdict", closure.verdict, str(exc)) from None
-            if verdict not in VERDICTS_BY_KIND[kind]:
-                allowed = ", ".join(sorted(v.value for v in VERDICTS_BY_KIND[kind])) or "none"
-                raise RowProblem("verdict", closure.verdict,
-                                 f"does not fit a {kind.value} (allowed: {allowed})")
+        try:
+            verdict = check_close_out(kind, received_on, closure)
+        except DantrackError as exc:
+            raise RowProblem(exc.field or "outcome", values.get(exc.field or "outcome"),
+                             exc.reason) from None
         return {"closed_on": closure.closed_on.isoformat(), "outcome": closure.outcome.value,
                 "verdict": verdict.value if verdict else None, "note": closure.note}
 

@@ -208,11 +208,12 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _check_verdict(kind: PetitionKind, verdict: Verdict) -> None:
+def _check_verdict(kind: PetitionKind, verdict: Verdict, text: str | None = None) -> None:
     if verdict not in VERDICTS_BY_KIND[kind]:
         fitting = ", ".join(sorted(v.value for v in VERDICTS_BY_KIND[kind])) or "none"
-        raise RuleError(f"verdict {verdict.value} does not fit a {kind.value} "
-                        f"(allowed: {fitting})")
+        reason = f"does not fit a {kind.value} (allowed: {fitting})"
+        raise RuleError(f"verdict {verdict.value} {reason}", field="verdict",
+                        value=text or verdict.value, reason=reason)
 
 
 def _parse_verdict(kind: PetitionKind, text: str) -> Verdict:
@@ -220,7 +221,26 @@ def _parse_verdict(kind: PetitionKind, text: str) -> Verdict:
         return parse_choice(Verdict, text, VERDICT_ALIASES.get(kind, {}))
     except ValueError as exc:
         raise InvalidInput(f"invalid verdict {text!r}: {exc}", field="verdict",
-                           value=text) from None
+                           value=text, reason=str(exc)) from None
+
+
+def check_close_out(kind: PetitionKind, received_on: dt.date, closure: Closure) -> Verdict | None:
+    """The rules of a close-out that depend on the petition, for close and import alike: not
+    before receipt, and a verdict only with resolved, in the words of the petition's kind."""
+    if closure.closed_on < received_on:
+        raise InvalidInput(
+            f"invalid closed_on '{closure.closed_on}': before received_on {received_on}",
+            field="closed_on", value=str(closure.closed_on),
+            reason=f"is before received_on {received_on}")
+    if not closure.verdict:
+        return None
+    if closure.outcome is not Outcome.resolved:
+        reason = f"is given only with outcome resolved, not {closure.outcome.value}"
+        raise RuleError(f"a verdict {reason}", field="verdict", value=closure.verdict,
+                        reason=reason)
+    verdict = _parse_verdict(kind, closure.verdict)
+    _check_verdict(kind, verdict, closure.verdict)
+    return verdict
 
 
 def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
@@ -231,18 +251,7 @@ def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str |
     if petition.closed_on is not None:
         raise RuleError(f"petition {petition.ref} is already closed "
                         f"({petition.outcome} on {petition.closed_on}); reopen it first")
-    if closure.closed_on < petition.received_on:
-        raise InvalidInput(
-            f"invalid closed_on '{closure.closed_on}': before received_on "
-            f"{petition.received_on}", field="closed_on", value=str(closure.closed_on))
-    kind = PetitionKind(petition.kind)
-    parsed_verdict = None
-    if closure.verdict:
-        if closure.outcome is not Outcome.resolved:
-            raise RuleError(f"a verdict is given only with outcome resolved, "
-                            f"not {closure.outcome.value}")
-        parsed_verdict = _parse_verdict(kind, closure.verdict)
-        _check_verdict(kind, parsed_verdict)
+    parsed_verdict = check_close_out(PetitionKind(petition.kind), petition.received_on, closure)
     changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
                                "outcome": closure.outcome.value}
     if parsed_verdict:
