@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from dantrack import records
 from dantrack.errors import InvalidInput
+from dantrack.importing import bulk
 from dantrack.importing.engine import Importer
 from dantrack.importing.model import ImportFailed, Summary
 from dantrack.readers import Source
@@ -45,6 +46,7 @@ def run_import(session: Session, *, kind: str, source: Source, on_conflict: str 
     """Import every row of source; raise (and so leave the database as it was) on any problem."""
     if source.columns is not None:
         check_columns(kind, source.columns, ignore_extra=ignore_extra)
+    bulk.tune(session)
     importer = Importer(session, kind, on_conflict, ignore_extra,
                          Summary(kind=kind, source=source.name, dry_run=dry_run))
     # The modules and objects made so far live as long as the process: set them aside, so

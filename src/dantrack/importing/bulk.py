@@ -1,39 +1,101 @@
-"""executemany straight through the driver, for the hot path of large imports."""
+"""Bulk writes for large imports, straight through the driver.
+
+This is the storage layer's corner for imports: the few statements here that differ between
+SQLite and PostgreSQL are chosen by the session's dialect, as in dantrack.db.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Date, insert
 from sqlmodel import Session
 
+# Keys per IN (...) list: under SQLite's oldest limit of 999 parameters.
+CHUNK = 900
+# Page cache for an import's connection (KiB, as SQLite's negative cache_size means): indexes
+# grow at random places, and SQLite's default 2 MiB cache makes every insert read pages back.
+IMPORT_CACHE_KIB = 32 * 1024
 
-def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany straight through the driver, for the hot path of large imports.
 
-    The statement is compiled once by SQLAlchemy for the session's dialect; the rows skip
-    SQLAlchemy's per-row parameter processing, which costs more than the insert itself.
+def tune(session: Session) -> None:
+    """Connection settings for a large write (SQLite: a larger page cache)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+
+def _placeholder(session: Session) -> str:
+    return "?" if session.connection().dialect.paramstyle == "qmark" else "%s"
+
+
+def _quote(session: Session, name: str) -> str:
+    return session.connection().dialect.identifier_preparer.quote(name)
+
+
+def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
+    """Primary keys for count new rows of table, to be inserted by this transaction.
+
+    SQLite: the rows after the largest id, which is what SQLite itself would give them (the
+    write lock is held from the transaction's start, so no one else can take them).
+    PostgreSQL: count values of the column's sequence, as inserts without an id would take.
+    """
+    if count <= 0:
+        return []
+    connection = session.connection()
+    name = _quote(session, table.name)
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table.name, count))
+        return [value for (value,) in rows]
+    (largest,) = connection.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {name}").one()
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def bulk_insert(session: Session, table: Any, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """One executemany of rows (tuples in the order of columns; dates as ISO text).
+
+    The rows skip SQLAlchemy's per-row parameter processing, which costs more than the insert.
     """
     if not rows:
         return
+    mark = _placeholder(session)
+    sql = (f"INSERT INTO {_quote(session, table.name)} "
+           f"({', '.join(_quote(session, c) for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    session.connection().exec_driver_sql(sql, list(rows))
+
+
+def present(session: Session, table: Any, column: str, keys: Sequence[str]) -> set[str]:
+    """Which of keys are stored in table.column (an indexed column): one light query per chunk."""
+    if not keys:
+        return set()
     connection = session.connection()
-    dialect = connection.dialect
-    columns = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    # sqlite3 gets dates as ISO text, as SQLAlchemy would store them.
-    dates = {c.name for c in table.c if isinstance(c.type, Date)} \
-        if dialect.name == "sqlite" else set()
-    if compiled.positional:
-        order = list(compiled.positiontup or columns)
-        date_at = [i for i, name in enumerate(order) if name in dates]
-        params: list[Any] = []
-        for row in rows:
-            values = [row[name] for name in order]
-            for i in date_at:
-                if values[i] is not None:
-                    values[i] = values[i].isoformat()
-            params.append(tuple(values))
-    else:
-        params = [{name: value.isoformat() if name in dates and value is not None else value
-                   for name, value in row.items()} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
+    mark = _placeholder(session)
+    found: set[str] = set()
+    head = f"SELECT {_quote(session, column)} FROM {_quote(session, table.name)} WHERE " \
+           f"{_quote(session, column)} IN "
+    for start in range(0, len(keys), CHUNK):
+        chunk = list(keys[start:start + CHUNK])
+        sql = head + "(" + ", ".join([mark] * len(chunk)) + ")"
+        found.update(value for (value,) in connection.exec_driver_sql(sql, tuple(chunk)))
+    return found
+
+
+def ids_by_key(session: Session, table: Any, column: str, keys: Sequence[str]) -> dict[str, int]:
+    """The ids of the rows stored under keys in table.column (an indexed column)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    connection = session.connection()
+    mark = _placeholder(session)
+    found: dict[str, int] = {}
+    head = f"SELECT {_quote(session, column)}, id FROM {_quote(session, table.name)} WHERE " \
+           f"{_quote(session, column)} IN "
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        sql = head + "(" + ", ".join([mark] * len(chunk)) + ")"
+        found.update((key, id_) for key, id_ in connection.exec_driver_sql(sql, tuple(chunk)))
+    return found

@@ -74,7 +74,10 @@ class Conflicts:
             if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
                 raise RowProblem("duplicate_of", item.record["duplicate_of"],
                                  "no petition with this ref")
-            values = {k: v for k, v in row.items() if k != "ref"}
+            values = {k: v for k, v in row.items() if k not in ("id", "ref")}
+            for name in ("received_on", "accepted_on", "due_on", "closed_on"):
+                if values[name]:
+                    values[name] = dt.date.fromisoformat(values[name])
         self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
         if self.kind == "petitions":
             self.session.execute(insert(PetitionEvent.__table__), [self._event(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -15,12 +14,13 @@ from sqlmodel import Session
 from dantrack import db, lookup, records, tables
 from dantrack.deadlines import due_on
 from dantrack.errors import Conflict, DantrackError
-from dantrack.importing.bulk import bulk_insert
+from dantrack.importing import bulk
 from dantrack.importing.conflicts import Conflicts
 from dantrack.importing.model import (
     BATCH,
     CLOSE_FIELDS,
     MAX_REPORTED,
+    TABLE,
     ImportFailed,
     ParentRef,
     Pending,
@@ -50,6 +50,8 @@ from dantrack.vocab import (
     PetitionKind,
 )
 
+EVENT_COLUMNS = ("petition_id", "at", "operator", "action", "changes")
+
 
 class Importer(Conflicts):
     def __init__(self, session: Session, kind: str, on_conflict: str, ignore_extra: bool,
@@ -69,7 +71,7 @@ class Importer(Conflicts):
         self.operator = history.operator()
         self.stamp = history.now()
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
-        self.created_changes = json.dumps(self.source_note, ensure_ascii=False, sort_keys=True)
+        self.created_changes = history.encode(self.source_note)
         self.prepare = getattr(self, f"_prepare_{kind}")
 
     # --- intake ------------------------------------------------------------------------
@@ -203,8 +205,12 @@ class Importer(Conflicts):
         if not batch:
             return
         key = "code" if self.kind == "localities" else "ref"
+        keys = [p.record[key] for p in batch if p.record.get(key)]
+        # Most rows of a large import are new: find which keys are stored with a light query,
+        # and read whole records (to compare) only for those.
+        table = TABLE["petitions" if self.kind == "closures" else self.kind].__table__
         stored = records.existing(self.session, self.kind,
-                                  [p.record[key] for p in batch if p.record.get(key)])
+                                  sorted(bulk.present(self.session, table, key, keys)))
         new: list[Pending] = []
         for item in batch:
             current = stored.get(item.record.get(key)) if item.record.get(key) else None
@@ -218,13 +224,8 @@ class Importer(Conflicts):
             getattr(self, f"_insert_{self.kind}")(new)
 
     def _refs(self, table: type, refs: Iterable[str | None]) -> dict[str, int]:
-        wanted = sorted({r for r in refs if r})
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            found.update((ref, id_) for ref, id_ in self.session.execute(
-                select(table.ref, table.id).where(table.ref.in_(chunk))))
-        return found
+        return bulk.ids_by_key(self.session, table.__table__,  # type: ignore[attr-defined]
+                               "ref", [r for r in refs if r])
 
     def _assign_refs(self, items: list[Pending], prefix: str, date_key: str) -> None:
         """New refs for rows without one (a block per year); given refs move the sequence."""
@@ -295,44 +296,45 @@ class Importer(Conflicts):
                 continue
             ready.append(item)
         self._assign_refs(ready, "P", "received_on")
-        rows = [self._petition_row(item, meetings, originals) for item in ready]
-        if not rows:
+        if not ready:
             return
-        # One executemany, then the new ids by ref (unique and indexed): RETURNING in bulk
-        # would be executed row by row on SQLite to keep the order.
-        bulk_insert(self.session, Petition.__table__, rows)
-        ids = self._refs(Petition, (item.record["ref"] for item in ready))
+        # The ids are taken first, so that the history rows can name them without reading the
+        # petitions back.
+        ids = bulk.reserve_ids(self.session, Petition.__table__, len(ready))
+        rows = [self._petition_row(item, meetings, originals, id_)
+                for item, id_ in zip(ready, ids, strict=True)]
+        bulk.bulk_insert(self.session, Petition.__table__, list(rows[0]),
+                         [tuple(row.values()) for row in rows])
+        created = (self.stamp, self.operator, "created", self.created_changes)
         events = []
-        for item in ready:
-            petition_id = ids[item.record["ref"]]
-            events.append(self._event(petition_id, "created", self.created_changes))
+        for item, petition_id in zip(ready, ids, strict=True):
+            events.append((petition_id, *created))
             if item.record["outcome"]:
-                events.append(self._event(petition_id, "closed", close_changes(item.record)))
-        bulk_insert(self.session, PetitionEvent.__table__, events)
+                events.append((petition_id, self.stamp, self.operator, "closed",
+                               history.encode(close_changes(item.record))))
+        bulk.bulk_insert(self.session, PetitionEvent.__table__, EVENT_COLUMNS, events)
         self.summary.inserted += len(rows)
 
     def _petition_row(self, item: Pending, meetings: dict[str, int],
-                      originals: dict[str, int]) -> dict[str, Any]:
-        r, v = item.record, item.values
+                      originals: dict[str, int], id_: int | None = None) -> dict[str, Any]:
+        """The petition table's columns for a row (dates as ISO text), in the table's order."""
+        r = item.record
         return {
-            "ref": r["ref"], "kind": r["kind"], "received_on": v["received_on"],
-            "locality_id": v["locality_id"], "channel": r["channel"],
+            "id": id_, "ref": r["ref"], "kind": r["kind"], "received_on": r["received_on"],
+            "locality_id": item.values["locality_id"], "channel": r["channel"],
             "petitioner": r["petitioner"], "id_number": r["id_number"], "phone": r["phone"],
             "address": r["address"], "signatories": r["signatories"], "subject": r["subject"],
             "meeting_id": meetings.get(r["meeting"]), "competence": r["competence"],
-            "accepted_on": v["accepted_on"], "complex": r["complex"], "remote": r["remote"],
-            "duplicate_of_id": originals.get(r["duplicate_of"]), "due_on": v["due_on"],
-            "closed_on": dt.date.fromisoformat(r["closed_on"]) if r["closed_on"] else None,
+            "accepted_on": r["accepted_on"], "complex": r["complex"], "remote": r["remote"],
+            "duplicate_of_id": originals.get(r["duplicate_of"]),
+            "due_on": item.values["due_on"].isoformat(), "closed_on": r["closed_on"],
             "outcome": r["outcome"], "verdict": r["verdict"], "note": r["note"],
             "petitioner_folded": fold(r["petitioner"]), "subject_folded": fold(r["subject"]),
         }
 
-    def _event(self, petition_id: int, action: str,
-               changes: dict[str, Any] | str) -> dict[str, Any]:
-        text = changes if isinstance(changes, str) else json.dumps(
-            changes, ensure_ascii=False, sort_keys=True)
+    def _event(self, petition_id: int, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         return {"petition_id": petition_id, "at": self.stamp, "operator": self.operator,
-                "action": action, "changes": text}
+                "action": action, "changes": history.encode(changes)}
 
     # --- the end ---------------------------------------------------------------------------
 

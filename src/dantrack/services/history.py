@@ -33,6 +33,15 @@ def _storable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+# One encoder for every event's changes (made once: json.dumps with options makes one per call).
+_CHANGES = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+
+
+def encode(changes: dict[str, Any] | None) -> str:
+    """An event's changes as stored: JSON with sorted keys, non-ASCII text as it is."""
+    return _CHANGES.encode(changes or {})
+
+
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -44,7 +53,7 @@ def record(session: Session, petition: Petition, action: str,
         at=now(),
         operator=operator(),
         action=action,
-        changes=json.dumps(changes or {}, ensure_ascii=False, default=str, sort_keys=True),
+        changes=encode(changes),
     )
     session.add(event)
     return event
