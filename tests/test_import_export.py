@@ -334,3 +334,36 @@ def test_closures_close_and_are_idempotent(filled, cli, tmp_path: Path) -> None:
     assert "line 2, verdict 'founded': does not fit a reflection" in result.stderr
     assert "line 3, ref 'NOPE': no petition with this ref" in result.stderr
     assert "line 4" in result.stderr
+
+
+@pytest.mark.parametrize("kind, outcome", [("khiếu nại", "resolved"), ("tố cáo", "guided"),
+                                           ("kiến nghị", "")])
+def test_an_imported_petition_is_stored_as_add_and_close_store_it(  # type: ignore[no-untyped-def]
+        db, tree, cli, tmp_path: Path, kind: str, outcome: str) -> None:
+    """Every column of the petition table, written by the bulk path, equals what the services
+    write for the same fields (deadline, folded names, competence after guided/forwarded…)."""
+    from sqlalchemy import select
+
+    from dantrack.models import Petition
+
+    fields = dict(kind=kind, received_on="2024-03-01", locality="Xã Quảng Bạch",
+                  channel="mail", petitioner="Đặng Thị  Hoà", id_number="006090001234",
+                  phone="+84 912 345 678", address="Thôn Nà Mòn", signatories=2,
+                  subject="Đất  rừng Ô nhiễm", competence="own", accepted_on="04/03/2024",
+                  complex=True, remote=True)
+    closing = dict(closed_on="2024-04-02", outcome=outcome) if outcome else {}
+    with db.session() as s:
+        add_petition(s, ref="BY-ADD", **fields)
+        if closing:
+            close_petition(s, "BY-ADD", **closing)
+    columns = ["ref", *fields, *closing]
+    row = ["BY-IMPORT", *fields.values(), *closing.values()]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([columns, row])
+    result = cli("import", "petitions", str(write(tmp_path / "p.csv", buffer.getvalue())))
+    assert result.exit_code == 0, result.stderr
+    with db.session() as s:
+        stored = {p.ref: p.model_dump(exclude={"id", "ref"})
+                  for p in s.exec(select(Petition)).scalars()}
+    assert stored["BY-IMPORT"] == stored["BY-ADD"]
+    assert stored["BY-IMPORT"]["petitioner_folded"] == "dang thi hoa"

@@ -36,6 +36,28 @@ from dantrack.vocab import (
     PetitionKind,
 )
 
+# Parsed words and dates are remembered (up to this many of each): an import of many rows
+# repeats the same few kinds, channels and days, and parsing them is pure.
+MEMO_SIZE = 4096
+
+
+def _memo(parse):  # type: ignore[no-untyped-def]
+    """parse, remembering what each text gave; errors are not remembered (raised again)."""
+    seen: dict[str, Any] = {}
+
+    def parse_text(value: Any) -> Any:
+        if not isinstance(value, str):
+            return parse(value)
+        try:
+            return seen[value]
+        except KeyError:
+            result = parse(value)
+            if len(seen) < MEMO_SIZE:
+                seen[value] = result
+            return result
+
+    return parse_text
+
 
 def _choice(enum: type) -> BeforeValidator:
     aliases = ALIASES.get(enum, {})
@@ -43,7 +65,7 @@ def _choice(enum: type) -> BeforeValidator:
     def parse(value: Any) -> Any:
         return parse_choice(enum, value, aliases) if isinstance(value, str) else value
 
-    return BeforeValidator(parse)
+    return BeforeValidator(_memo(parse))
 
 
 # The years a record's date may have (as `--year` accepts): outside them a date is a typing
@@ -86,7 +108,7 @@ def _blank_or(parse):  # type: ignore[no-untyped-def]
     return BeforeValidator(run)
 
 
-DateIn = Annotated[dt.date, BeforeValidator(_date)]
+DateIn = Annotated[dt.date, BeforeValidator(_memo(_date))]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

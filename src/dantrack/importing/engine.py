@@ -82,8 +82,8 @@ class Importer(Conflicts):
             self._error(row.label, None, None, row.problem)
             return
         values = row.values
-        extra = [name for name in values if name not in self.known]
-        if extra:
+        if not self.known.issuperset(values):
+            extra = [name for name in values if name not in self.known]
             if not self.ignore_extra:
                 self._error(row.label, extra[0], None, "is not a known column")
                 return
@@ -101,9 +101,11 @@ class Importer(Conflicts):
                     value = None  # a denouncer's identity is never echoed, even when wrong
                 self._error(row.label, column, value, reason)
             return
-        key = item.record.get("code" if self.kind == "localities" else "ref")
-        depends = {key} | {item.record.get(name) for name in ("duplicate_of", "parent")}
-        if self.pending_keys & (depends - {None}):
+        record = item.record
+        key = record.get("code" if self.kind == "localities" else "ref")
+        if self.pending_keys and any(
+                record.get(name) in self.pending_keys
+                for name in ("ref", "code", "duplicate_of", "parent") if record.get(name)):
             self.flush()
         self.pending.append(item)
         if key:
@@ -155,21 +157,28 @@ class Importer(Conflicts):
         return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
     def _prepare_petitions(self, label: str, values: dict[str, Any]) -> Pending:
-        fields = {k: v for k, v in values.items() if k not in CLOSE_FIELDS}
-        data = PetitionCreate.model_validate(fields)
+        # The close-out columns are checked with the close command's model, after the rest.
+        closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
+        data = PetitionCreate.model_validate(values)
         locality_id, code, _ = self._locality(data.locality)
         accepted_on = data.accepted_on or data.received_on
         if accepted_on < data.received_on:
             raise RowProblem("accepted_on", values.get("accepted_on"),
                              f"is before received_on {data.received_on}")
-        record = {**data.model_dump(mode="json"), "locality": code,
-                  "accepted_on": accepted_on.isoformat()}
-        closure = self._closure(data.kind, data.received_on, values)
-        record.update(closure)
-        if closure["outcome"] in OUTSIDE_COMPETENCE:
-            record["competence"] = "other"
-        extra = {"locality_id": locality_id, "received_on": data.received_on,
-                 "accepted_on": accepted_on,
+        closure = self._closure(data.kind, data.received_on, closing)
+        # The exchange form (records.COLUMNS["petitions"]), built field by field: the same
+        # values as data.model_dump(mode="json"), without its cost on every row.
+        record = {
+            "ref": data.ref, "kind": data.kind.value, "received_on": data.received_on.isoformat(),
+            "locality": code, "channel": data.channel.value, "petitioner": data.petitioner,
+            "id_number": data.id_number, "phone": data.phone, "address": data.address,
+            "signatories": data.signatories, "subject": data.subject, "meeting": data.meeting,
+            "competence": "other" if closure["outcome"] in OUTSIDE_COMPETENCE
+            else data.competence.value,
+            "accepted_on": accepted_on.isoformat(), "complex": data.complex,
+            "remote": data.remote, "duplicate_of": data.duplicate_of, **closure,
+        }
+        extra = {"locality_id": locality_id,
                  "due_on": due_on(data.kind, accepted_on, complex=data.complex,
                                   remote=data.remote)}
         return Pending(label, record, extra)
@@ -181,9 +190,8 @@ class Importer(Conflicts):
         return Pending(label, {"ref": ref.strip(), **{k: values.get(k) for k in CLOSE_FIELDS}})
 
     def _closure(self, kind: PetitionKind, received_on: dt.date,
-                 values: dict[str, Any]) -> dict[str, Any]:
+                 given: dict[str, Any]) -> dict[str, Any]:
         """The close-out columns of a row, checked against the petition's kind and dates."""
-        given = {k: values[k] for k in CLOSE_FIELDS if k in values}
         if not given:
             return {"closed_on": None, "outcome": None, "verdict": None, "note": ""}
         for required in ("closed_on", "outcome"):
@@ -193,7 +201,7 @@ class Importer(Conflicts):
         try:
             verdict = check_close_out(kind, received_on, closure)
         except DantrackError as exc:
-            raise RowProblem(exc.field or "outcome", values.get(exc.field or "outcome"),
+            raise RowProblem(exc.field or "outcome", given.get(exc.field or "outcome"),
                              exc.reason) from None
         return {"closed_on": closure.closed_on.isoformat(), "outcome": closure.outcome.value,
                 "verdict": verdict.value if verdict else None, "note": closure.note}
@@ -233,7 +241,7 @@ class Importer(Conflicts):
         highest: dict[int, int] = {}
         for item in items:
             if not item.record.get("ref"):
-                by_year.setdefault(item.values[date_key].year, []).append(item)
+                by_year.setdefault(int(item.record[date_key][:4]), []).append(item)
             elif parsed := generated_number(prefix, item.record["ref"]):
                 highest[parsed[0]] = max(highest.get(parsed[0], 0), parsed[1])
         for year, number in highest.items():
