@@ -367,3 +367,10 @@ def test_an_imported_petition_is_stored_as_add_and_close_store_it(  # type: igno
                   for p in s.exec(select(Petition)).scalars()}
     assert stored["BY-IMPORT"] == stored["BY-ADD"]
     assert stored["BY-IMPORT"]["petitioner_folded"] == "dang thi hoa"
+
+
+def test_the_bulk_writer_names_every_column_of_the_petition_table() -> None:
+    from dantrack.importing.model import PETITION_COLUMNS
+    from dantrack.models import Petition
+
+    assert sorted(["id", *PETITION_COLUMNS]) == sorted(c.name for c in Petition.__table__.c)

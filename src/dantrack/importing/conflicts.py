@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 
 from dantrack.importing.model import (
     CLOSE_FIELDS,
+    PETITION_COLUMNS,
     TABLE,
     Pending,
     RowProblem,
@@ -66,15 +67,15 @@ class Conflicts:
                 raise RowProblem("petition", item.record["petition"], "no petition with this ref")
             values["petition_id"] = found.get(item.record["petition"])
         if self.kind == "petitions":
-            row = self._petition_row(item, self._refs(Meeting, [item.record["meeting"]]),
-                                     self._refs(Petition,
-                                                [item.record["duplicate_of"]]))
+            row = dict(zip(PETITION_COLUMNS, self._petition_values(
+                item, self._refs(Meeting, [item.record["meeting"]]),
+                self._refs(Petition, [item.record["duplicate_of"]])), strict=True))
             if item.record["meeting"] and row["meeting_id"] is None:
                 raise RowProblem("meeting", item.record["meeting"], "no meeting with this ref")
             if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
                 raise RowProblem("duplicate_of", item.record["duplicate_of"],
                                  "no petition with this ref")
-            values = {k: v for k, v in row.items() if k not in ("id", "ref")}
+            values = {k: v for k, v in row.items() if k != "ref"}
             for name in ("received_on", "accepted_on", "due_on", "closed_on"):
                 if values[name]:
                     values[name] = dt.date.fromisoformat(values[name])

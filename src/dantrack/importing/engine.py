@@ -19,7 +19,9 @@ from dantrack.importing.conflicts import Conflicts
 from dantrack.importing.model import (
     BATCH,
     CLOSE_FIELDS,
+    EVENT_COLUMNS,
     MAX_REPORTED,
+    PETITION_COLUMNS,
     TABLE,
     ImportFailed,
     ParentRef,
@@ -49,8 +51,6 @@ from dantrack.vocab import (
     OUTSIDE_COMPETENCE,
     PetitionKind,
 )
-
-EVENT_COLUMNS = ("petition_id", "at", "operator", "action", "changes")
 
 
 class Importer(Conflicts):
@@ -309,10 +309,9 @@ class Importer(Conflicts):
         # The ids are taken first, so that the history rows can name them without reading the
         # petitions back.
         ids = bulk.reserve_ids(self.session, Petition.__table__, len(ready))
-        rows = [self._petition_row(item, meetings, originals, id_)
+        rows = [(id_, *self._petition_values(item, meetings, originals))
                 for item, id_ in zip(ready, ids, strict=True)]
-        bulk.bulk_insert(self.session, Petition.__table__, list(rows[0]),
-                         [tuple(row.values()) for row in rows])
+        bulk.bulk_insert(self.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
         created = (self.stamp, self.operator, "created", self.created_changes)
         events = []
         for item, petition_id in zip(ready, ids, strict=True):
@@ -323,22 +322,18 @@ class Importer(Conflicts):
         bulk.bulk_insert(self.session, PetitionEvent.__table__, EVENT_COLUMNS, events)
         self.summary.inserted += len(rows)
 
-    def _petition_row(self, item: Pending, meetings: dict[str, int],
-                      originals: dict[str, int], id_: int | None = None) -> dict[str, Any]:
-        """The petition table's columns for a row (dates as ISO text), in the table's order."""
+    def _petition_values(self, item: Pending, meetings: dict[str, int],
+                         originals: dict[str, int]) -> tuple[Any, ...]:
+        """A row's values for PETITION_COLUMNS (dates as ISO text)."""
         r = item.record
-        return {
-            "id": id_, "ref": r["ref"], "kind": r["kind"], "received_on": r["received_on"],
-            "locality_id": item.values["locality_id"], "channel": r["channel"],
-            "petitioner": r["petitioner"], "id_number": r["id_number"], "phone": r["phone"],
-            "address": r["address"], "signatories": r["signatories"], "subject": r["subject"],
-            "meeting_id": meetings.get(r["meeting"]), "competence": r["competence"],
-            "accepted_on": r["accepted_on"], "complex": r["complex"], "remote": r["remote"],
-            "duplicate_of_id": originals.get(r["duplicate_of"]),
-            "due_on": item.values["due_on"].isoformat(), "closed_on": r["closed_on"],
-            "outcome": r["outcome"], "verdict": r["verdict"], "note": r["note"],
-            "petitioner_folded": fold(r["petitioner"]), "subject_folded": fold(r["subject"]),
-        }
+        return (
+            r["ref"], r["kind"], r["received_on"], item.values["locality_id"], r["channel"],
+            r["petitioner"], r["id_number"], r["phone"], r["address"], r["signatories"],
+            r["subject"], meetings.get(r["meeting"]), r["competence"], r["accepted_on"],
+            r["complex"], r["remote"], originals.get(r["duplicate_of"]),
+            item.values["due_on"].isoformat(), r["closed_on"], r["outcome"], r["verdict"],
+            r["note"], fold(r["petitioner"]), fold(r["subject"]),
+        )
 
     def _event(self, petition_id: int, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         return {"petition_id": petition_id, "at": self.stamp, "operator": self.operator,

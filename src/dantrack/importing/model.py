@@ -18,6 +18,14 @@ MAX_REPORTED = 100
 ON_CONFLICT = ("fail", "update", "skip")
 CLOSE_FIELDS = ("closed_on", "outcome", "verdict", "note")
 PREFIX = {"meetings": "M", "dialogues": "D", "petitions": "P"}
+EVENT_COLUMNS = ("petition_id", "at", "operator", "action", "changes")
+# The petition table's columns but id, as _petition_values gives them.
+PETITION_COLUMNS = (
+    "ref", "kind", "received_on", "locality_id", "channel", "petitioner", "id_number", "phone",
+    "address", "signatories", "subject", "meeting_id", "competence", "accepted_on", "complex",
+    "remote", "duplicate_of_id", "due_on", "closed_on", "outcome", "verdict", "note",
+    "petitioner_folded", "subject_folded",
+)
 TABLE = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
          "petitions": Petition}
 
