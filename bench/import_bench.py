@@ -6,7 +6,10 @@ Targets (issue 4):
 * dantrack at most 0.3 × the time of `sqlite-utils insert --csv` of the same file, measured in
   the same run (sqlite-utils only inserts text; dantrack validates every field, resolves
   localities, assigns deadlines and writes history);
-* importing 1,000,000 rows keeps peak memory (max RSS of the process) within 150 MiB.
+* importing 1,000,000 rows keeps peak memory within 150 MiB. Large files are checked in a
+  second, forked process while the first writes, so memory is sampled over both: the peak of
+  the sum of their resident sizes (shared pages counted twice: an upper bound) and of their
+  proportional sizes (Pss: shared pages split between them, what they really take).
 
     python bench/import_bench.py [--runs N] [--rows N] [--skip-million] [--json]
 
@@ -84,6 +87,43 @@ def timed(argv: list[str]) -> tuple[float, int]:
     return elapsed, rusage.ru_maxrss
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _kib(path: str, field: str) -> int:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def sampled(argv: list[str]) -> tuple[float, dict[str, float]]:
+    """Run argv; its time, and the peaks of the summed RSS and Pss of it and its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peaks = {"rss": 0, "pss": 0, "processes": 0}
+    while process.poll() is None:
+        pids = [process.pid, *_children(process.pid)]
+        peaks["rss"] = max(peaks["rss"], sum(_kib(f"/proc/{p}/status", "VmRSS:") for p in pids))
+        peaks["pss"] = max(peaks["pss"], sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:")
+                                             for p in pids))
+        peaks["processes"] = max(peaks["processes"], len(pids))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode()[-500:]}")
+    return elapsed, {"rss_mib": peaks["rss"] / 1024, "pss_mib": peaks["pss"] / 1024,
+                     "processes": peaks["processes"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -128,9 +168,9 @@ def main() -> None:
         if not million.exists():
             write_csv(million, args.million_rows, communes, seed=5)
         shutil.copy(empty_base, target)
-        seconds, rss = timed([*dantrack, "--db", str(target), "import", "petitions",
-                              str(million)])
-        memory = {"rows": args.million_rows, "seconds": seconds, "peak_rss_mib": rss / 1024}
+        seconds, peaks = sampled([*dantrack, "--db", str(target), "import", "petitions",
+                                  str(million)])
+        memory = {"rows": args.million_rows, "seconds": seconds, **peaks}
     if args.json:
         print(json.dumps({"runs": args.runs, "rows": args.rows, "medians_s": medians,
                           "million": memory}, indent=2))
@@ -148,9 +188,10 @@ def main() -> None:
     print(f"dantrack / sqlite-utils: {ratio:.2f} — target ≤ 0.3: "
           f"{'met' if ratio <= 0.3 else f'MISSED ({ratio / 0.3:.1f}× the allowed time)'}")
     if memory:
-        print(f"{memory['rows']:,} rows: {memory['seconds']:.1f} s, peak RSS "
-              f"{memory['peak_rss_mib']:.0f} MiB — target 150 MiB: "
-              f"{'met' if memory['peak_rss_mib'] <= 150 else 'MISSED'}")
+        print(f"{memory['rows']:,} rows: {memory['seconds']:.1f} s in {memory['processes']} "
+              f"processes; peak of their summed Pss {memory['pss_mib']:.0f} MiB — target "
+              f"150 MiB: {'met' if memory['pss_mib'] <= 150 else 'MISSED'}; peak of their "
+              f"summed RSS (shared pages twice) {memory['rss_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,23 @@ def test_an_import_killed_at_random_moments_leaves_nothing(cli, tree, db_path: P
     _, err = importer.communicate(timeout=120)
     assert importer.returncode == 0, err
     assert state(db_path) == ("ok", ROWS, ROWS + 4, ROWS + 4)
+
+
+def test_a_checking_process_that_dies_leaves_nothing_written(  # type: ignore[no-untyped-def]
+        tree, cli, tmp_path: Path, db_path: Path, monkeypatch) -> None:
+    """Large files are checked in a forked process: if it dies, the import fails cleanly."""
+    import os
+
+    from dantrack.importing import worker
+
+    monkeypatch.setattr(worker, "MIN_BYTES", 0)
+    monkeypatch.setattr(worker, "_check_rows", lambda *_: os._exit(9))
+    path = tmp_path / "p.csv"
+    path.write_text("ref,kind,received_on,locality\nX-1,complaint,2024-03-01,01864\n",
+                    encoding="utf-8")
+    before = list(sqlite3.connect(db_path).iterdump())
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: the process checking the file's rows ended "
+                                     "unexpectedly; nothing was imported")
+    assert list(sqlite3.connect(db_path).iterdump()) == before

@@ -18,6 +18,17 @@ KINDS_IN_ORDER = ("localities", "meetings", "petitions", "dialogues")
 SECRET = "Hà Thị Bí Mật"
 
 
+@pytest.fixture(autouse=True, params=["inline", "checking process"])
+def import_mode(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every import here runs both ways: rows checked in this process, and (as files past
+    worker.MIN_BYTES are) in a forked checking process while this one writes."""
+    from dantrack.importing import worker
+
+    forked = request.param == "checking process"
+    monkeypatch.setattr(worker, "MIN_BYTES", 0 if forked else 1 << 62)
+    return request.param
+
+
 def dump(path: Path) -> list[str]:
     connection = sqlite3.connect(path)
     lines = list(connection.iterdump())
@@ -374,3 +385,4 @@ def test_the_bulk_writer_names_every_column_of_the_petition_table() -> None:
     from dantrack.models import Petition
 
     assert sorted(["id", *PETITION_COLUMNS]) == sorted(c.name for c in Petition.__table__.c)
+

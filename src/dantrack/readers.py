@@ -47,6 +47,7 @@ class Source:
         self.name = name
         self.format = fmt
         self.bytes_read = 0
+        self.size: int | None = None  # the file's size in bytes, when it is a file
         self._binary = stream
         self.columns: list[str] | None = None
         self._text = io.TextIOWrapper(_Counting(stream, self), encoding="utf-8-sig",
@@ -237,7 +238,9 @@ def open_source(path: str, fmt: str, stdin: IO[bytes]) -> tuple[Source, int | No
         stream = open(path, "rb")  # noqa: SIM115  (closed with the process; streamed lazily)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return Source(stream, fmt, path), _size(stream)
+    source = Source(stream, fmt, path)
+    source.size = _size(stream)
+    return source, source.size
 
 
 def _size(stream: IO[bytes]) -> int | None:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from dantrack import records
 from dantrack.errors import InvalidInput
-from dantrack.importing import bulk
+from dantrack.importing import bulk, worker
 from dantrack.importing.engine import Importer
 from dantrack.importing.model import ImportFailed, Summary
 from dantrack.readers import Source
@@ -52,10 +52,13 @@ def run_import(session: Session, *, kind: str, source: Source, on_conflict: str 
     # The modules and objects made so far live as long as the process: set them aside, so
     # that the collector's passes over a long import only walk what the import allocates.
     gc.freeze()
-    for row in source.rows():
-        importer.add(row)
-        if progress is not None and importer.summary.rows % 1000 == 0:
-            progress(source.bytes_read)
+    if worker.usable(importer, source):
+        worker.run(importer, source, progress)
+    else:
+        for row in source.rows():
+            importer.add(row)
+            if progress is not None and importer.summary.rows % 1000 == 0:
+                progress(source.bytes_read)
     importer.flush()
     importer.finish()
     return importer.summary

@@ -26,6 +26,7 @@ from dantrack.importing.model import (
     ImportFailed,
     ParentRef,
     Pending,
+    Problem,
     RowProblem,
     Summary,
     close_changes,
@@ -77,30 +78,44 @@ class Importer(Conflicts):
     # --- intake ------------------------------------------------------------------------
 
     def add(self, row: Row) -> None:
+        self.take(self.check(row))
+
+    def take(self, checked: Pending | list[Problem]) -> None:
+        """Count a checked row, and queue it for writing or record its problems."""
         self.summary.rows += 1
+        if isinstance(checked, Pending):
+            self.accept(checked)
+        else:
+            for problem in checked:
+                self._error(*problem)
+
+    def check(self, row: Row) -> Pending | list[Problem]:
+        """A row validated and in the exchange form, or its problems. Reads the database only
+        to look up a locality that is not among the codes loaded at the start."""
         if row.problem:
-            self._error(row.label, None, None, row.problem)
-            return
+            return [(row.label, None, None, row.problem)]
         values = row.values
         if not self.known.issuperset(values):
             extra = [name for name in values if name not in self.known]
             if not self.ignore_extra:
-                self._error(row.label, extra[0], None, "is not a known column")
-                return
+                return [(row.label, extra[0], None, "is not a known column")]
             values = {k: v for k, v in values.items() if k in self.known}
         try:
-            item = self.prepare(row.label, values)
+            return self.prepare(row.label, values)
         except RowProblem as problem:
-            self._error(row.label, problem.column, problem.value, problem.reason)
-            return
+            return [(row.label, problem.column, problem.value, problem.reason)]
         except ValidationError as exc:
             secret = self.kind == "petitions" and may_be_denunciation(values)
+            problems: list[Problem] = []
             for error in exc.errors():
                 column, value, reason = describe_error(error)
                 if secret and column in SECRET_FIELDS:
                     value = None  # a denouncer's identity is never echoed, even when wrong
-                self._error(row.label, column, value, reason)
-            return
+                problems.append((row.label, column, value, reason))
+            return problems
+
+    def accept(self, item: Pending) -> None:
+        """Queue a checked row for writing (a batch at a time)."""
         record = item.record
         key = record.get("code" if self.kind == "localities" else "ref")
         if self.pending_keys and any(
@@ -120,13 +135,16 @@ class Importer(Conflicts):
             shown = f" {format_value(value)}" if value is not None else ""
             self.errors.append(f"{where}{shown}: {reason}")
 
+    def load_localities(self) -> None:
+        """Every locality by code: what files mostly carry (a few thousand)."""
+        loc = tables.locality.c
+        self.localities = {code: (locality_id, code, path) for locality_id, code, path in
+                           self.session.execute(select(loc.id, loc.code, loc.path))}
+
     def _locality(self, text: str, column: str = "locality") -> tuple[int, str, str]:
         """(id, code, path) of a locality named in a row, cached for the run."""
         if not self.localities and self.kind != "localities":
-            # Codes are what files mostly carry: load them all at once (a few thousand).
-            loc = tables.locality.c
-            self.localities = {code: (locality_id, code, path) for locality_id, code, path in
-                               self.session.execute(select(loc.id, loc.code, loc.path))}
+            self.load_localities()
         if text not in self.localities:
             try:
                 row = lookup.resolve_locality(self.session, text)

@@ -30,6 +30,10 @@ TABLE = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
          "petitions": Petition}
 
 
+# One problem of one row: (label, column or None, value or None, reason).
+Problem = tuple[str, str | None, Any, str]
+
+
 @dataclass
 class Summary:
     kind: str
