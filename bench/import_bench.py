@@ -29,6 +29,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def timed(argv: list[str]) -> tuple[float, int]:
 
 
 def _children(pid: int) -> list[int]:
+    """A process's children (Linux: /proc/PID/task/PID/children)."""
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
     except OSError:
@@ -107,8 +109,9 @@ def _kib(path: str, field: str) -> int:
 
 def sampled(argv: list[str]) -> tuple[float, dict[str, float]]:
     """Run argv; its time, and the peaks of the summed RSS and Pss of it and its children."""
+    errors = tempfile.TemporaryFile()  # not a pipe: nobody reads it while sampling
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
     peaks = {"rss": 0, "pss": 0, "processes": 0}
     while process.poll() is None:
         pids = [process.pid, *_children(process.pid)]
@@ -116,10 +119,11 @@ def sampled(argv: list[str]) -> tuple[float, dict[str, float]]:
         peaks["pss"] = max(peaks["pss"], sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:")
                                              for p in pids))
         peaks["processes"] = max(peaks["processes"], len(pids))
-        time.sleep(0.05)
+        time.sleep(0.02)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode()[-500:]}")
+        errors.seek(0)
+        raise SystemExit(f"{' '.join(argv)} failed: {errors.read().decode()[-500:]}")
     return elapsed, {"rss_mib": peaks["rss"] / 1024, "pss_mib": peaks["pss"] / 1024,
                      "processes": peaks["processes"]}
 

@@ -45,7 +45,13 @@ def test_the_memory_of_parses_is_bounded() -> None:
 
 
 def test_values_that_are_not_text_pass_through_unremembered() -> None:
-    closure = Closure.model_validate({"outcome": Outcome.resolved,
-                                      "closed_on": dt.date(2024, 4, 1)})
-    assert closure.outcome is Outcome.resolved
-    assert closure.closed_on == dt.date(2024, 4, 1)
+    calls: list[object] = []
+    parse = schemas._memo(lambda value: calls.append(value) or value)
+    day = dt.date(2024, 4, 1)
+    assert parse(day) is day
+    assert parse(day) is day
+    assert calls == [day, day]  # parsed each time: only text is remembered
+    assert parse("x") == "x" and parse("x") == "x"
+    assert calls == [day, day, "x"]
+    closure = Closure.model_validate({"outcome": Outcome.resolved, "closed_on": day})
+    assert (closure.outcome, closure.closed_on) == (Outcome.resolved, day)

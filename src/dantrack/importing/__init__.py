@@ -46,19 +46,17 @@ def run_import(session: Session, *, kind: str, source: Source, on_conflict: str 
     """Import every row of source; raise (and so leave the database as it was) on any problem."""
     if source.columns is not None:
         check_columns(kind, source.columns, ignore_extra=ignore_extra)
-    bulk.tune(session)
     importer = Importer(session, kind, on_conflict, ignore_extra,
-                         Summary(kind=kind, source=source.name, dry_run=dry_run))
+                        Summary(kind=kind, source=source.name, dry_run=dry_run))
     # The modules and objects made so far live as long as the process: set them aside, so
     # that the collector's passes over a long import only walk what the import allocates.
     gc.freeze()
-    if worker.usable(importer, source):
-        worker.run(importer, source, progress)
-    else:
-        for row in source.rows():
-            importer.add(row)
-            if progress is not None and importer.summary.rows % 1000 == 0:
-                progress(source.bytes_read)
-    importer.flush()
+    with bulk.tuned(session):
+        if not (worker.usable(importer, source) and worker.run(importer, source, progress)):
+            for row in source.rows():
+                importer.add(row)
+                if progress is not None and importer.summary.rows % 1000 == 0:
+                    progress(source.bytes_read)
+        importer.flush()
     importer.finish()
     return importer.summary

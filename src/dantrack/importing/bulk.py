@@ -6,9 +6,11 @@ SQLite and PostgreSQL are chosen by the session's dialect, as in dantrack.db.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 # Keys per IN (...) list: under SQLite's oldest limit of 999 parameters.
@@ -18,11 +20,21 @@ CHUNK = 900
 IMPORT_CACHE_KIB = 32 * 1024
 
 
-def tune(session: Session) -> None:
-    """Connection settings for a large write (SQLite: a larger page cache)."""
+@contextlib.contextmanager
+def tuned(session: Session) -> Iterator[None]:
+    """Connection settings for a large write (SQLite: a larger page cache), undone after."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    (before,) = connection.exec_driver_sql("PRAGMA cache_size").one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # Only a cache setting: an error here must not hide the one that may be on its way.
+        with contextlib.suppress(SQLAlchemyError):
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _placeholder(session: Session) -> str:
@@ -47,7 +59,7 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            (table.name, count))
+            (_quote(session, table.name), count))
         return [value for (value,) in rows]
     (largest,) = connection.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {name}").one()
     return list(range(largest + 1, largest + 1 + count))

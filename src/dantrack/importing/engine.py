@@ -24,6 +24,7 @@ from dantrack.importing.model import (
     PETITION_COLUMNS,
     TABLE,
     ImportFailed,
+    NeedsDatabase,
     ParentRef,
     Pending,
     Problem,
@@ -143,9 +144,11 @@ class Importer(Conflicts):
 
     def _locality(self, text: str, column: str = "locality") -> tuple[int, str, str]:
         """(id, code, path) of a locality named in a row, cached for the run."""
-        if not self.localities and self.kind != "localities":
+        if not self.localities and self.kind != "localities" and self.session is not None:
             self.load_localities()
         if text not in self.localities:
+            if self.session is None:  # checking in a process without the database
+                raise NeedsDatabase(text)
             try:
                 row = lookup.resolve_locality(self.session, text)
             except DantrackError as exc:
@@ -178,7 +181,11 @@ class Importer(Conflicts):
         # The close-out columns are checked with the close command's model, after the rest.
         closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
         data = PetitionCreate.model_validate(values)
-        locality_id, code, _ = self._locality(data.locality)
+        try:
+            locality_id, code, _ = self._locality(data.locality)
+        except NeedsDatabase:
+            values.update(closing)  # the row goes back whole, to be checked where the database is
+            raise
         accepted_on = data.accepted_on or data.received_on
         if accepted_on < data.received_on:
             raise RowProblem("accepted_on", values.get("accepted_on"),

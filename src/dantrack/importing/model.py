@@ -71,6 +71,10 @@ class RowProblem(Exception):
         self.column, self.value, self.reason = column, value, reason
 
 
+class NeedsDatabase(Exception):
+    """A row that cannot be checked without the database (in the checking process)."""
+
+
 @dataclass
 class Pending:
     label: str

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from dantrack.errors import DantrackError
 from dantrack.importing.engine import Importer
-from dantrack.importing.model import Pending
+from dantrack.importing.model import NeedsDatabase, Pending
 from dantrack.readers import Row, Source
 
 # Below this size a second process costs more than it saves.
@@ -32,25 +34,37 @@ KINDS = ("meetings", "dialogues", "petitions")
 PIPE_BYTES = 1 << 20
 
 
+def can_fork() -> bool:
+    """Two cores for this process, and fork: sound for this on Linux (macOS's system libraries
+    are not fork-safe)."""
+    return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
+
+
 def usable(importer: Importer, source: Source) -> bool:
     """Whether this import is worth a checking process, and can have one."""
     return (importer.kind in KINDS and source.size is not None and source.size >= MIN_BYTES
-            and (os.cpu_count() or 1) > 1
-            # fork is sound for this on Linux; macOS's system libraries are not fork-safe.
-            and sys.platform == "linux")
+            and can_fork())
 
 
-def run(importer: Importer, source: Source, progress: Callable[[int], None] | None) -> None:
-    """Every row of source through the importer, checked in a forked process."""
+def run(importer: Importer, source: Source, progress: Callable[[int], None] | None) -> bool:
+    """Every row of source through the importer, checked in a forked process. False, with
+    nothing read, if no process could be started (the caller then reads the rows itself)."""
     importer.load_localities()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # nothing buffered may be written twice
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     _widen(sending)
+    # The child never writes to stdout or stderr: a progress bar's thread may hold their locks
+    # at the moment of the fork, and Rich has them redirected.
     child = context.Process(target=_check_rows, args=(importer, source, sending, receiving),
                             name="dantrack-check", daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process to be had (a limit on processes, say): check rows here
+        receiving.close()
+        sending.close()
+        return False
     sending.close()
     try:
         while True:
@@ -60,7 +74,7 @@ def run(importer: Importer, source: Source, progress: Callable[[int], None] | No
                 raise DantrackError("the process checking the file's rows ended "
                                     "unexpectedly; nothing was imported") from None
             if message[0] == "end":
-                return
+                return True
             if message[0] == "failed":
                 raise message[1]
             _, bytes_read, entries = message
@@ -97,18 +111,18 @@ def _check_rows(importer: Importer, source: Source, sending: Connection,
     """In the child: read and check every row, send the results in order, and end."""
     # Only the parent reads: should it die, this process's next send fails and it ends.
     inherited.close()
+    # Ctrl-C is the parent's to handle: it stops listening and ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     importer.session = None  # type: ignore[assignment]  # the database is the parent's
-    codes = importer.localities
     entries: list[tuple[Any, ...]] = []
     status = 0
     try:
         for row in source.rows():
-            locality = row.values.get("locality")
-            if row.problem is None and not (isinstance(locality, str)
-                                            and locality.strip() in codes):
+            try:
+                checked = importer.check(row)
+            except NeedsDatabase:
                 entries.append(("raw", row.label, row.values))
             else:
-                checked = importer.check(row)
                 if isinstance(checked, Pending):
                     entries.append(("ok", checked.label, checked.record, checked.values))
                 else:
@@ -122,6 +136,8 @@ def _check_rows(importer: Importer, source: Source, sending: Connection,
         status = 1  # the parent has stopped listening
     except BaseException as exc:  # noqa: BLE001  (every failure goes to the parent, in words)
         status = 1
+        if not isinstance(exc, DantrackError):  # a fault: keep where it happened
+            exc.add_note("in the process checking the rows:\n" + traceback.format_exc())
         try:
             sending.send(("failed", exc))
         except Exception:  # noqa: BLE001  (an error that cannot be sent: say what it was)
