@@ -11,6 +11,11 @@ Targets (issue 4):
   the sum of their resident sizes (shared pages counted twice: an upper bound) and of their
   proportional sizes (Pss: shared pages split between them, what they really take).
 
+The floor, measured in the same run: the very rows dantrack hands to SQLite for this file
+(captured once, in this process), written with the sqlite3 module alone into the same schema and
+indexes, in one transaction: no interpreter start, no reading, no checking. Whatever dantrack
+does, its whole process cannot be faster than that plus its start-up.
+
     python bench/import_bench.py [--runs N] [--rows N] [--skip-million] [--json]
 
 Needs bench/report.py's database (built on first use) for the 1,000,000-petition case and its
@@ -32,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -76,6 +82,64 @@ def fresh_with_tree(path: Path, tree_source: Path) -> None:
     connection.execute("INSERT INTO locality SELECT * FROM src.locality")
     connection.commit()
     connection.close()
+
+
+def prepared_rows(data: Path, base: Path) -> list[tuple[str, tuple[str, ...], list[Any]]]:
+    """What dantrack's importer writes for data: (table, columns, rows) for each bulk insert,
+    captured from an import into a scratch copy of base that is rolled back."""
+    from dantrack.importing import bulk
+    from dantrack.importing.engine import Importer
+    from dantrack.importing.model import Summary
+    from dantrack.readers import open_source
+
+    scratch = OUT / "import-capture.sqlite"
+    shutil.copy(base, scratch)
+    captured: list[tuple[str, tuple[str, ...], list[Any]]] = []
+    real = bulk.bulk_insert
+
+    def capture(session: Any, table: Any, columns: Any, rows: Any) -> None:
+        captured.append((table.name, tuple(columns), list(rows)))
+        real(session, table, columns, rows)
+
+    bulk.bulk_insert = capture  # type: ignore[assignment]
+    database = db.open_database(db.Location(str(scratch), "bench"), write=True)
+    try:
+        with database.session() as session, data.open("rb") as stream:
+            source, _ = open_source(str(data), "csv", stream)
+            importer = Importer(session, "petitions", "fail", False,
+                                Summary(kind="petitions", source=str(data), dry_run=False))
+            for row in source.rows():
+                importer.add(row)
+            importer.flush()
+            importer.finish()
+            session.rollback()
+    finally:
+        bulk.bulk_insert = real  # type: ignore[assignment]
+        database.dispose()
+        scratch.unlink()
+    return captured
+
+
+def floor(target: Path, captured: list[tuple[str, tuple[str, ...], list[Any]]]) -> float:
+    """Seconds to write the captured rows into target with sqlite3 alone, as dantrack's
+    connection is set up (WAL, synchronous NORMAL, foreign keys, the import's page cache)."""
+    started = time.perf_counter()
+    connection = sqlite3.connect(target, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+                   "cache_size = -32768"):
+        connection.execute(f"PRAGMA {pragma}")
+    connection.execute("BEGIN IMMEDIATE")
+    # The captured ids start after an empty table's: move them past the target's.
+    (offset,) = connection.execute("SELECT COALESCE(MAX(id), 0) FROM petition").fetchone()
+    for table, columns, rows in captured:
+        if offset:  # the first column is the petition's id, or the event's petition_id
+            rows = [(row[0] + offset, *row[1:]) for row in rows]
+        connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            rows)
+    connection.execute("COMMIT")
+    connection.close()
+    return time.perf_counter() - started
 
 
 def timed(argv: list[str]) -> tuple[float, int]:
@@ -150,12 +214,19 @@ def main() -> None:
     sqlite_utils = shutil.which("sqlite-utils") or str(Path(sys.executable).parent / "sqlite-utils")
     dantrack = [sys.executable, "-m", "dantrack"]
     target = OUT / "import-target.sqlite"
+    captured = prepared_rows(data, empty_base)
     results: dict[str, list[float]] = {"dantrack → empty": [], "dantrack → 1,000,000": [],
-                                       "sqlite-utils insert --csv → empty": []}
+                                       "sqlite-utils insert --csv → empty": [],
+                                       "floor: sqlite3 writes the rows → empty": [],
+                                       "floor: sqlite3 writes the rows → 1,000,000": []}
     for _ in range(args.runs):  # interleaved, so all three share the machine's noise
         for name in results:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
+            if name.startswith("floor"):
+                shutil.copy(empty_base if name.endswith("empty") else big, target)
+                results[name].append(floor(target, captured))
+                continue
             if name == "dantrack → empty":
                 shutil.copy(empty_base, target)
                 argv = [*dantrack, "--db", str(target), "import", "petitions", str(data)]
@@ -182,12 +253,17 @@ def main() -> None:
     print(f"import benchmark — {args.rows} petitions, {args.runs} runs, python "
           f"{sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}")
     for name, values in results.items():
-        print(f"  {name:36s} median {medians[name]:6.3f} s  (min {min(values):.3f}, "
+        print(f"  {name:42s} median {medians[name]:6.3f} s  (min {min(values):.3f}, "
               f"max {max(values):.3f})  {args.rows / medians[name]:,.0f} rows/s")
     ours, reference = medians["dantrack → empty"], medians["sqlite-utils insert --csv → empty"]
     for name in ("dantrack → empty", "dantrack → 1,000,000"):
         verdict = "met" if medians[name] <= 2.0 else f"MISSED by {medians[name] - 2.0:.2f} s"
         print(f"{name}: {medians[name]:.3f} s — target 2 s: {verdict}")
+    for case in ("empty", "1,000,000"):
+        whole = medians[f"dantrack → {case}"]
+        least = medians[f"floor: sqlite3 writes the rows → {case}"]
+        print(f"dantrack → {case}: {whole:.3f} s against a floor of {least:.3f} s for the "
+              f"writes alone ({whole / least:.1f}×)")
     ratio = ours / reference
     print(f"dantrack / sqlite-utils: {ratio:.2f} — target ≤ 0.3: "
           f"{'met' if ratio <= 0.3 else f'MISSED ({ratio / 0.3:.1f}× the allowed time)'}")
