@@ -219,7 +219,7 @@ def main() -> None:
                                        "sqlite-utils insert --csv → empty": [],
                                        "floor: sqlite3 writes the rows → empty": [],
                                        "floor: sqlite3 writes the rows → 1,000,000": []}
-    for _ in range(args.runs):  # interleaved, so all three share the machine's noise
+    for _ in range(args.runs):  # interleaved, so all cases share the machine's noise
         for name in results:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
