@@ -105,7 +105,7 @@ def prepared_rows(data: Path, base: Path) -> list[tuple[str, tuple[str, ...], li
     database = db.open_database(db.Location(str(scratch), "bench"), write=True)
     try:
         with database.session() as session, data.open("rb") as stream:
-            source, _ = open_source(str(data), "csv", stream)
+            source = open_source(str(data), "csv", stream)
             importer = Importer(session, "petitions", "fail", False,
                                 Summary(kind="petitions", source=str(data), dry_run=False))
             for row in source.rows():

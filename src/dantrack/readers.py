@@ -230,17 +230,17 @@ def detect_format(path: str, given: str | None) -> str:
                      "give --format csv, json or jsonl")
 
 
-def open_source(path: str, fmt: str, stdin: IO[bytes]) -> tuple[Source, int | None]:
-    """The rows of a file (or of standard input for '-'), and its size if known."""
+def open_source(path: str, fmt: str, stdin: IO[bytes]) -> Source:
+    """The rows of a file (or of standard input for '-'), with the file's size if known."""
     if path == "-":
-        return Source(stdin, fmt, "standard input"), None
+        return Source(stdin, fmt, "standard input")
     try:
         stream = open(path, "rb")  # noqa: SIM115  (closed with the process; streamed lazily)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     source = Source(stream, fmt, path)
     source.size = _size(stream)
-    return source, source.size
+    return source
 
 
 def _size(stream: IO[bytes]) -> int | None:

@@ -75,8 +75,9 @@ def import_(
         file_format = detect_format(file, fmt.value if fmt else None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--format'") from None
-    source, size = open_source(file, file_format, sys.stdin.buffer)
-    with session(ctx, write=True) as s, progress_bar(size, f"Importing {kind.value}") as update:
+    source = open_source(file, file_format, sys.stdin.buffer)
+    with session(ctx, write=True) as s, \
+            progress_bar(source.size, f"Importing {kind.value}") as update:
         summary = run_import(s, kind=kind.value, source=source, on_conflict=on_conflict.value,
                              ignore_extra=ignore_extra, dry_run=dry_run, progress=update)
         if dry_run:

@@ -59,7 +59,7 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            (_quote(session, table.name), count))
+            (name, count))
         return [value for (value,) in rows]
     (largest,) = connection.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {name}").one()
     return list(range(largest + 1, largest + 1 + count))
@@ -80,24 +80,9 @@ def bulk_insert(session: Session, table: Any, columns: Sequence[str],
     session.connection().exec_driver_sql(sql, list(rows))
 
 
-def present(session: Session, table: Any, column: str, keys: Sequence[str]) -> set[str]:
-    """Which of keys are stored in table.column (an indexed column): one light query per chunk."""
-    if not keys:
-        return set()
-    connection = session.connection()
-    mark = _placeholder(session)
-    found: set[str] = set()
-    head = f"SELECT {_quote(session, column)} FROM {_quote(session, table.name)} WHERE " \
-           f"{_quote(session, column)} IN "
-    for start in range(0, len(keys), CHUNK):
-        chunk = list(keys[start:start + CHUNK])
-        sql = head + "(" + ", ".join([mark] * len(chunk)) + ")"
-        found.update(value for (value,) in connection.exec_driver_sql(sql, tuple(chunk)))
-    return found
-
-
 def ids_by_key(session: Session, table: Any, column: str, keys: Sequence[str]) -> dict[str, int]:
-    """The ids of the rows stored under keys in table.column (an indexed column)."""
+    """The ids of the rows stored under keys in table.column (an indexed column): one light
+    query per chunk of keys."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}

@@ -243,7 +243,7 @@ class Importer(Conflicts):
         # and read whole records (to compare) only for those.
         table = TABLE["petitions" if self.kind == "closures" else self.kind].__table__
         stored = records.existing(self.session, self.kind,
-                                  sorted(bulk.present(self.session, table, key, keys)))
+                                  sorted(bulk.ids_by_key(self.session, table, key, keys)))
         new: list[Pending] = []
         for item in batch:
             current = stored.get(item.record.get(key)) if item.record.get(key) else None
