@@ -167,3 +167,23 @@ def test_an_import_error_does_not_echo_a_denouncer(cli, tree, tmp_path: Path) ->
     assert result.exit_code == 3
     assert "id_number" in result.stderr
     assert not [s for s in SECRETS if s in result.stdout + result.stderr]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_a_missing_field_does_not_echo_the_row(cli, tree, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               suffix: str) -> None:
+    """A required field left out is named alone: its row, which holds the identity, is not."""
+    path = tmp_path / f"bad.{suffix}"
+    if suffix == "csv":
+        path.write_text(f"kind,received_on,petitioner,phone,locality\nto cao,,{NAME},{PHONE},"
+                        "01864\n", encoding="utf-8")
+        where = "line 2"
+    else:
+        path.write_text(json.dumps({"kind": "tố cáo", "petitioner": NAME, "phone": PHONE,
+                                    "locality": "01864"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        where = "line 1"
+    result = cli("import", "petitions", str(path))
+    assert result.exit_code == 3
+    assert f"{where}, received_on: is required" in result.stderr
+    assert not [s for s in SECRETS if s in result.stdout + result.stderr]

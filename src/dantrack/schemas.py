@@ -256,7 +256,9 @@ def describe_error(error: dict[str, Any]) -> tuple[str, Any, str]:
     kind = error.get("type", "")
     reason = error.get("msg", "invalid")
     if kind == "missing":
-        reason = "is required"
+        # pydantic gives the whole record as the input of a missing field: there is no value
+        # to show, and the record may hold a denouncer's identity.
+        value, reason = None, "is required"
     elif kind == "extra_forbidden":
         reason = "is not a known field"
     elif kind == "string_too_long":
