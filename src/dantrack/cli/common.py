@@ -75,16 +75,10 @@ def connection(ctx: typer.Context) -> Iterator[Any]:
 
 
 def today() -> dt.date:
-    """Today, or $DANTRACK_TODAY (YYYY-MM-DD) so that reports and tests can be pinned."""
-    if pinned := os.environ.get("DANTRACK_TODAY"):
-        try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            from dantrack.errors import InvalidInput
+    """Today in Vietnam, or $DANTRACK_TODAY (YYYY-MM-DD): see dantrack.clock."""
+    from dantrack.clock import today as vietnam_today
 
-            raise InvalidInput(f"DANTRACK_TODAY must be a date YYYY-MM-DD, not {pinned!r}",
-                               field="DANTRACK_TODAY", value=pinned) from None
-    return dt.date.today()
+    return vietnam_today()
 
 
 # Options whose values are personal data: an error names them but never echoes the value.
