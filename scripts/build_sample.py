@@ -233,8 +233,14 @@ class Clock:
                f"{seconds % 60:02d}Z"
 
 
+# The day the sample's register is as of: its last close-outs fall in the first days of 2025,
+# and dantrack refuses dates after today.
+AS_OF = "2025-01-31"
+
+
 def build(out: Path) -> None:
     os.environ["DANTRACK_OPERATOR"] = "mau.bac-kan"
+    os.environ["DANTRACK_TODAY"] = AS_OF
     from dantrack import db
     from dantrack.services import history, localities, meetings, petitions
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +17,61 @@ SAMPLE_0001 = FIXTURES / "sample-0001.sqlite"
 YEARS = ("2022", "2023", "2024")
 
 
-def sample_copy(directory: Path) -> Path:
-    """A private copy of the first released sample, to change at will."""
+def first_sample_copy(directory: Path) -> Path:
+    """A private copy of the first released sample, at its own schema (0001)."""
     copy = directory / "office.sqlite"
     shutil.copyfile(SAMPLE_0001, copy)
     return copy
 
 
-def contents(target: str | Path) -> dict[str, list[tuple[Any, ...]]]:
+def sample_copy(directory: Path) -> Path:
+    """A private copy of the first released sample, upgraded to this dantrack's schema as an
+    office would (`dantrack db upgrade`), to change at will."""
+    from dantrack import db, migrations
+
+    copy = first_sample_copy(directory)
+    result = migrations.upgrade(db.Location(str(copy), "the test"))
+    if result.backup is not None:
+        result.backup.unlink()
+    return copy
+
+
+@contextmanager
+def as_revision(revision: str) -> Iterator[None]:
+    """This code reading a database of an older schema revision as if it were its own (for
+    reports whose queries that revision already answers)."""
+    from dantrack import db
+
+    saved = db.SCHEMA_REVISION
+    db.SCHEMA_REVISION = revision
+    try:
+        yield
+    finally:
+        db.SCHEMA_REVISION = saved
+
+
+def contents(target: str | Path, *, leave_out: dict[str, set[str]] | None = None,
+             ) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in key order, as Python values (dates, booleans), so that a
-    database on SQLite and one on PostgreSQL compare equal when they hold the same."""
+    database on SQLite and one on PostgreSQL compare equal when they hold the same. Only the
+    columns the database has are read, less those in leave_out (columns a later revision
+    added, to compare a database before and after an upgrade)."""
+    from sqlalchemy import inspect
+
     from dantrack import db
     from dantrack.transfer import tables
 
     database = db.open_database(db.Location(str(target), "the test"), write=False, check=False)
     try:
         with database.connection() as connection:
-            return {
-                name: [tuple(row) for row in connection.execute(
-                    select(table).order_by(*table.primary_key.columns))]
-                for name, table in tables().items()
-            }
+            result = {}
+            for name, table in tables().items():
+                present = {c["name"] for c in inspect(connection).get_columns(name)}
+                present -= (leave_out or {}).get(name, set())
+                columns = [c for c in table.c if c.name in present]
+                result[name] = [tuple(row) for row in connection.execute(
+                    select(*columns).order_by(*table.primary_key.columns))]
+            return result
     finally:
         database.dispose()
 

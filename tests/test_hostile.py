@@ -13,12 +13,14 @@ import io
 import json
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import TODAY as PINNED
 from dantrack.readers import guard_cell
 
 NAME_MAX, TEXT_MAX = 200, 4000
@@ -99,6 +101,9 @@ def storable(text: str, limit: int) -> bool:
 
 BASE = ("petition", "add", "--kind", "complaint", "--received-on", "2024-03-01",
         "--locality", "01864")
+
+
+TODAY = dt.date.fromisoformat(PINNED)  # the day every test runs on (conftest)
 
 
 # --- text fields ---------------------------------------------------------------------------
@@ -251,7 +256,7 @@ def test_petition_dates(cli, tree, db_path, value, option) -> None:
     received = parsed if option == "received-on" else dt.date(2024, 3, 1)
     if option == "received-on" and value == "":
         refused(result, 2, before, db_path)  # a required option left empty
-    elif parsed is None:
+    elif parsed is None or parsed > TODAY:  # not a date, or one that has not come yet
         refused(result, 3, before, db_path)
     elif option == "accepted-on" and parsed < received:
         refused(result, 3, before, db_path)
@@ -271,7 +276,7 @@ def test_close_and_report_dates(cli, tree, db_path, value) -> None:
     before = dump(db_path)
     closed_on = dt.date(2024, 12, 31) if value == "" else expected_date(value)  # "": today
     result = cli("petition", "close", "P2024-00001", "--outcome", "dismissed", f"--on={value}")
-    if closed_on is None:
+    if closed_on is None or closed_on > TODAY:
         refused(result, 3, before, db_path)
     elif closed_on < dt.date(2024, 3, 1):
         refused(result, 3, before, db_path)
@@ -358,12 +363,16 @@ def test_explicit_refs(cli, tree, db_path, ref) -> None:
     elif (not stripped or len(stripped) > 50 or WHITE_SPACE.search(stripped)
           or CONTROL.search(stripped)):
         refused(result, 3, before, db_path)
+    elif not re.fullmatch(r"[!-~]{1,50}", normalised := unicodedata.normalize(
+            "NFKC", stripped).strip()):  # invisible or look-alike characters
+        refused(result, 3, before, db_path)
+        assert "printable ASCII" in result.stderr or "longer than" in result.stderr
     elif result.exit_code == 1:  # taken already
         refused(result, 1, before, db_path)
         assert "exists already" in result.stderr
     else:
         assert result.exit_code == 0, result.stderr
-        assert show(cli, stripped)["ref"] == stripped
+        assert show(cli, stripped)["ref"] == normalised
         # whatever was claimed, a generated ref still works afterwards
         after = cli(*BASE, "--subject=y")
         assert after.exit_code == 0, after.stderr

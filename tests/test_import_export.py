@@ -135,11 +135,24 @@ def test_spreadsheet_formulas_are_neutralised_and_restored(filled, cli) -> None:
 def test_second_import_changes_nothing(filled, cli, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "p.csv", export(cli, "petitions", "csv", "--reveal"))
     before = dump(db_path)
-    result = cli("import", "petitions", str(path))
+    # A revealed file names a denouncer: comparing it with what is stored needs --reveal.
+    refused = cli("import", "petitions", str(path))
+    assert refused.exit_code == 3
+    assert "P2024-00002" in refused.stderr and "--reveal" in refused.stderr
+    assert SECRET not in refused.stderr and dump(db_path) == before
+    result = cli("import", "petitions", str(path), "--reveal")
     assert result.exit_code == 0
     assert result.stderr.strip() == (
         f"Imported petitions from {path}: 0 inserted, 0 updated, 4 unchanged, 0 skipped")
-    assert dump(db_path) == before
+    # nothing changed but the record of the reveal
+    def unrevealed(lines: list[str]) -> list[str]:
+        return [line for line in lines if "'revealed'" not in line]
+
+    assert unrevealed(dump(db_path)) == unrevealed(before)
+    assert len(dump(db_path)) == len(before) + 1  # one more revealed entry
+    show = json.loads(cli("petition", "show", "P2024-00002", "--format", "json").stdout)
+    assert show["history"][-1]["action"] == "revealed"
+    assert show["history"][-1]["changes"] == {"by": "import"}
 
 
 PETITIONS = ("ref,kind,received_on,locality,petitioner,subject\n"
@@ -261,14 +274,16 @@ def test_conflicts_fail_skip_or_update(filled, cli, tmp_path: Path, db_path: Pat
     text = export(cli, "petitions", "csv", "--reveal").replace("Đền bù", "Đền bù đất", 1)
     path = write(tmp_path / "p.csv", text)
     before = dump(db_path)
-    failed = cli("import", "petitions", str(path))
+    # The file names a denouncer (P2024-00002): comparing it needs --reveal, recorded.
+    failed = cli("import", "petitions", str(path), "--reveal")
     assert failed.exit_code == 1
     assert "1 rows differ from what is stored under the same ref" in failed.stderr
     assert "line 2: P2024-00001 (subject differ)" in failed.stderr
-    assert dump(db_path) == before
-    skipped = cli("import", "petitions", str(path), "--on-conflict", "skip")
+    assert [line for line in dump(db_path) if "'revealed'" not in line] == \
+        [line for line in before if "'revealed'" not in line]
+    skipped = cli("import", "petitions", str(path), "--on-conflict", "skip", "--reveal")
     assert "0 inserted, 0 updated, 3 unchanged, 1 skipped" in skipped.stderr
-    updated = cli("import", "petitions", str(path), "--on-conflict", "update")
+    updated = cli("import", "petitions", str(path), "--on-conflict", "update", "--reveal")
     assert "0 inserted, 1 updated, 3 unchanged, 0 skipped" in updated.stderr
     shown = json.loads(cli("petition", "show", "P2024-00001", "--format", "json").stdout)
     assert shown["subject"] == "Đền bù đất"

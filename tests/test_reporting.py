@@ -18,6 +18,12 @@ TREE = [("06", "Bắc Kạn", "province", None), ("061", "Huyện Ba Bể", "dis
         ("01864", "Xã Cao Thượng", "commune", "061"), ("064", "Huyện Chợ Đồn", "district", "06"),
         ("01966", "Xã Quảng Bạch", "commune", "064")]
 
+@pytest.fixture(autouse=True)
+def later_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register below closes a case in January 2025: today is after it."""
+    monkeypatch.setenv("DANTRACK_TODAY", "2025-06-30")
+
+
 # ref: (kind, received, locality, flags, closures) — closures are (outcome, date) or "reopen".
 CASES = {
     "A": ("complaint", "2023-12-01", "01864", {}, [("resolved", "2024-01-10")]),

@@ -268,7 +268,8 @@ def test_dialogues(s) -> None:
 # --- refs ----------------------------------------------------------------------------------
 
 
-def test_petition_refs_are_numbered_per_year(s) -> None:
+def test_petition_refs_are_numbered_per_year(s, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANTRACK_TODAY", "2025-01-01")
     assert petition(s).ref == "P2024-00001"
     assert petition(s).ref == "P2024-00002"
     assert petition(s, received_on="2023-11-30").ref == "P2023-00001"

@@ -1,51 +1,40 @@
 """Export: every record of a kind in the exchange form that import reads back.
 
-Denouncers' identities are masked unless revealed; each reveal is written to the petition's
-history, as for list and show.
+Denouncers' identities are masked unless revealed. A reveal is recorded before it is shown
+(SPEC §1): the records are read a batch at a time, and the `revealed` entries of a batch's
+secret petitions are committed before any of the batch is handed on to be written — so a
+pipe closed early (`| head`) or an output that fails never shows an unrecorded identity.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from dantrack import lookup, records
-from dantrack.models import Petition, PetitionEvent
-from dantrack.services import history
-from dantrack.services.petitions import MASK
-from dantrack.vocab import PetitionKind
+from dantrack.services import history, secrecy
 
 
 def export_records(session: Session, *, kind: str, year: int | None = None,
                    locality: str | None = None, reveal: bool = False) -> Iterator[dict[str, Any]]:
-    """The records of a kind, oldest first, each a dict of the kind's import columns."""
+    """The records of a kind, oldest first, each a dict of the kind's import columns.
+
+    With reveal, the session is committed after each batch's reveals are recorded."""
     subtree = None
     if locality:
         subtree = lookup.subtree_ids(lookup.resolve_locality(session, locality).path)
-    revealed: list[str] = []
-    for record in records.stream(session, kind, year=year, subtree=subtree):
-        if kind == "petitions" and record["kind"] == PetitionKind.denunciation.value:
-            if reveal:
-                revealed.append(record["ref"])
-                if len(revealed) >= 1000:
-                    _record_reveals(session, revealed)
-                    revealed = []
-            else:
+    columns = records.COLUMNS[kind]
+    for batch in records.batches(session, kind, year=year, subtree=subtree):
+        secret = [record for record in batch if record.get("secret")]
+        if reveal and secret:
+            secrecy.record_reveals(session, (record["id"] for record in secret), by="export",
+                                   stamp=history.now(), operator=history.operator())
+            session.commit()
+        elif secret:
+            for record in secret:
                 for name in records.IDENTITY:
-                    record[name] = MASK if record[name] else ""
-        yield {name: record[name] for name in records.COLUMNS[kind]}
-    _record_reveals(session, revealed)
-
-
-def _record_reveals(session: Session, refs: list[str]) -> None:
-    if not refs:
-        return
-    ids = session.execute(select(Petition.id).where(Petition.ref.in_(refs))).scalars().all()
-    stamp, operator = history.now(), history.operator()
-    session.execute(insert(PetitionEvent.__table__), [
-        {"petition_id": petition_id, "at": stamp, "operator": operator, "action": "revealed",
-         "changes": json.dumps({"by": "export"})} for petition_id in ids])
+                    record[name] = secrecy.mask(record[name])
+        for record in batch:
+            yield {name: record[name] for name in columns}

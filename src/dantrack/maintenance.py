@@ -26,6 +26,7 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
+from dantrack import checks
 from dantrack.db import Database, Location
 from dantrack.deadlines import due_on
 from dantrack.errors import DantrackError, RuleError
@@ -345,6 +346,10 @@ DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...]
     ("deadlines", _deadlines),
     ("sequences", _sequences),
     ("locality_tree", _locality_paths),
+    ("duplicates", checks.duplicate_links),
+    ("refs", checks.key_characters),
+    ("dates", checks.future_dates),
+    ("secrecy", checks.secrecy),
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
 NAME_MAX = 200
@@ -110,6 +110,9 @@ class Petition(SQLModel, table=True):
     # Folded copies for diacritic-insensitive search.
     petitioner_folded: str = Field(default="", max_length=NAME_MAX)
     subject_folded: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Whether the petitioner's identity is secret: set when the petition is, or ever was, a
+    # denunciation, or is linked as a duplicate to one that is. Never cleared (SPEC §1).
+    secret: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PetitionEvent(SQLModel, table=True):

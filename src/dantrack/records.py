@@ -34,6 +34,9 @@ REQUIRED: dict[str, frozenset[str]] = {
 }
 EXPORTABLE = ("localities", "meetings", "dialogues", "petitions")
 IDENTITY = ("petitioner", "id_number", "phone", "address")
+# Stored values read with the exchange columns but never written to a file: whether a
+# petition's identity is secret (services.secrecy).
+HIDDEN: dict[str, tuple[str, ...]] = {"petitions": ("secret",)}
 
 
 def plain(value: Any) -> Any:
@@ -68,7 +71,7 @@ def _query(kind: str):  # type: ignore[no-untyped-def]
                    Petition.subject, Meeting.ref.label("meeting"), Petition.competence,
                    Petition.accepted_on, Petition.complex, Petition.remote,
                    original.ref.label("duplicate_of"), Petition.closed_on, Petition.outcome,
-                   Petition.verdict, Petition.note)
+                   Petition.verdict, Petition.note, Petition.secret)
             .join(Locality, Locality.id == Petition.locality_id)
             .outerjoin(Meeting, Meeting.id == Petition.meeting_id)
             .outerjoin(original, original.id == Petition.duplicate_of_id))
@@ -83,7 +86,7 @@ def _key_column(kind: str):  # type: ignore[no-untyped-def]
 
 
 def _as_record(kind: str, row: Any) -> dict[str, Any]:
-    values = dict(zip(("id", *COLUMNS[kind]), row, strict=True))
+    values = dict(zip(("id", *COLUMNS[kind], *HIDDEN.get(kind, ())), row, strict=True))
     return {k: plain(v) for k, v in values.items()}
 
 
@@ -105,6 +108,13 @@ def existing(connection: Any, kind: str, keys: list[str]) -> dict[str, dict[str,
 def stream(connection: Any, kind: str, *, year: int | None = None,
            subtree: Any = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Every record of a kind in the order it was recorded (so references come first)."""
+    for records in batches(connection, kind, year=year, subtree=subtree, batch=batch):
+        yield from records
+
+
+def batches(connection: Any, kind: str, *, year: int | None = None,
+            subtree: Any = None, batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """stream, a batch of records at a time (each batch read by one statement)."""
     from dantrack.models import Dialogue, Locality, Meeting, Petition
 
     table = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
@@ -126,6 +136,5 @@ def stream(connection: Any, kind: str, *, year: int | None = None,
                                   .limit(batch)).all()
         if not rows:
             return
-        for row in rows:
-            yield _as_record(kind, row)
+        yield [_as_record(kind, row) for row in rows]
         last_id = rows[-1][0]

@@ -17,9 +17,13 @@ from pydantic import (
     ValidationError,
 )
 
+from dantrack import clock
 from dantrack.errors import InvalidInput
 from dantrack.models import NAME_MAX, TEXT_MAX
 from dantrack.text import (
+    KEY_RULE,
+    is_key,
+    key,
     normalise_id_number,
     normalise_phone,
     parse_choice,
@@ -74,9 +78,14 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _date(value: Any) -> Any:
+    """A record's date: a real day in FIRST_YEAR–LAST_YEAR and, since it tells of something
+    that has happened (a receipt, an acceptance, a close-out, a meeting), not after today."""
     parsed = parse_date(value) if isinstance(value, str) else value
-    if isinstance(parsed, dt.date) and not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    if isinstance(parsed, dt.date):
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        if parsed > (today := clock.today()):
+            raise ValueError(f"is after today ({today.isoformat()}): it has not happened yet")
     return parsed
 
 
@@ -113,10 +122,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _no_control(value: str) -> str:
-    """Refs and codes are typed and looked up again: no invisible control characters."""
+    """Refs and codes are typed and looked up again: no invisible control characters, and
+    after normalisation nothing but printable ASCII (text.KEY_RULE)."""
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
+    value = key(value)
+    if not is_key(value):
+        raise ValueError(KEY_RULE)
+    if len(value) > KEY_MAX:  # normalising may lengthen it ("㎯" is "mm")
+        raise ValueError(f"is longer than {KEY_MAX} characters")
     return value
+
+
+KEY_MAX = 50
 
 
 def _not_blank(value: str) -> str:

@@ -61,6 +61,27 @@ def strip_prefix(folded: str) -> str:
     return folded
 
 
+# A ref or code is typed, printed on forms and looked up again: after Unicode compatibility
+# normalisation (full-width "Ｐ２０２４" is "P2024") it is printable ASCII, so that no invisible
+# (zero-width) or look-alike (Cyrillic "Р") character can make two refs that read the same.
+_KEY = re.compile(r"^[!-~]+$", re.ASCII)
+
+
+def key(text: str) -> str:
+    """A ref or code as typed, in the form it is stored and looked up: NFKC, stripped."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_key(text: str) -> bool:
+    """Whether a (normalised) ref or code is printable ASCII without spaces."""
+    return bool(_KEY.match(text))
+
+
+KEY_RULE = "must be printable ASCII (letters, digits, signs) without spaces or look-alikes"
+
+
 def token(text: str) -> str:
     """Fold a word for vocabulary lookup: "Khiếu nại" → "khieu_nai"."""
     return re.sub(r"[\s\-]+", "_", fold(text))

@@ -59,6 +59,9 @@ def import_(
     summary_format: SummaryFormat = typer.Option(
         SummaryFormat.text, "--summary", help="json: also print the summary as a JSON object "
         "on stdout."),
+    reveal: bool = typer.Option(
+        False, "--reveal", help="Compare and update denouncers' identities of rows whose ref "
+        "is stored (recorded in each petition's history)."),
 ) -> None:
     """Import records from a file: all rows or none, and a second run changes nothing.
 
@@ -76,15 +79,30 @@ def import_(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--format'") from None
     source = open_source(file, file_format, sys.stdin.buffer)
-    with session(ctx, write=True) as s, \
-            progress_bar(source.size, f"Importing {kind.value}") as update:
-        summary = run_import(s, kind=kind.value, source=source, on_conflict=on_conflict.value,
-                             ignore_extra=ignore_extra, dry_run=dry_run, progress=update)
-        if dry_run:
-            s.rollback()
+    revealed: list[int] = []
+    try:
+        with session(ctx, write=True) as s, \
+                progress_bar(source.size, f"Importing {kind.value}") as update:
+            summary = run_import(s, kind=kind.value, source=source,
+                                 on_conflict=on_conflict.value, ignore_extra=ignore_extra,
+                                 dry_run=dry_run, progress=update, reveal=reveal,
+                                 revealed=revealed)
+            if dry_run:
+                s.rollback()
+    finally:
+        if revealed:  # recorded before anything is said of the comparison, even a failure
+            _record_reveals(ctx, revealed)
     done(summary.line())
     if summary_format is SummaryFormat.json:
         write(json_text(summary.as_dict()))
+
+
+def _record_reveals(ctx: typer.Context, petition_ids: list[int]) -> None:
+    from dantrack.services import history, secrecy
+
+    with session(ctx, write=True) as s:
+        secrecy.record_reveals(s, petition_ids, by="import", stamp=history.now(),
+                               operator=history.operator())
 
 
 def export(

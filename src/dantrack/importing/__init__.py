@@ -42,12 +42,19 @@ def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
 
 def run_import(session: Session, *, kind: str, source: Source, on_conflict: str = "fail",
                ignore_extra: bool = False, dry_run: bool = False,
-               progress: Callable[[int], None] | None = None) -> Summary:
-    """Import every row of source; raise (and so leave the database as it was) on any problem."""
+               progress: Callable[[int], None] | None = None, reveal: bool = False,
+               revealed: list[int] | None = None) -> Summary:
+    """Import every row of source; raise (and so leave the database as it was) on any problem.
+
+    A row naming a stored secret petition (a denunciation's) may carry identity columns only
+    with reveal; the ids of the secret petitions compared are appended to `revealed`, even when
+    the import fails, for the caller to record in a transaction of its own before it says
+    anything of the comparison (services.secrecy.record_reveals)."""
     if source.columns is not None:
         check_columns(kind, source.columns, ignore_extra=ignore_extra)
     importer = Importer(session, kind, on_conflict, ignore_extra,
-                        Summary(kind=kind, source=source.name, dry_run=dry_run))
+                        Summary(kind=kind, source=source.name, dry_run=dry_run),
+                        reveal=reveal, revealed=revealed)
     # The modules and objects made so far live as long as the process: set them aside, so
     # that the collector's passes over a long import only walk what the import allocates.
     gc.freeze()

@@ -17,6 +17,7 @@ from dantrack.importing.model import (
     close_changes,
 )
 from dantrack.models import Locality, Meeting, Petition, PetitionEvent
+from dantrack.records import IDENTITY
 from dantrack.schemas import (
     describe_error,
 )
@@ -31,6 +32,8 @@ class Conflicts:
     """The part of the importer that meets what is stored (mixed into Importer)."""
 
     def _compare(self, item: Pending, current: dict[str, Any]) -> None:
+        if current.get("secret") and not self._may_compare_identity(item, current):
+            return
         changes = {k: [current.get(k), v] for k, v in item.record.items()
                    if current.get(k) != v}
         if not changes:
@@ -48,6 +51,23 @@ class Conflicts:
                 return
             self.summary.updated += 1
 
+
+    def _may_compare_identity(self, item: Pending, current: dict[str, Any]) -> bool:
+        """A secret petition's identity is compared (and so disclosed as equal or not) only
+        with --reveal, which is recorded. Without it, identity columns given for one are an
+        error naming the row, and identity columns left empty keep what is stored."""
+        if self.reveal:
+            self.revealed.append(current["id"])
+            return True
+        given = [name for name in IDENTITY if item.record.get(name)]
+        if given:
+            self._error(item.label, None, None,
+                        f"{', '.join(given)} of {current['ref']}, whose petitioner's identity is "
+                        "secret, can be compared or changed only with --reveal")
+            return False
+        for name in IDENTITY:
+            item.record[name] = current[name]
+        return True
 
     def _update(self, item: Pending, current: dict[str, Any],
                 changes: dict[str, list[Any]]) -> None:
@@ -76,6 +96,8 @@ class Conflicts:
                 raise RowProblem("duplicate_of", item.record["duplicate_of"],
                                  "no petition with this ref")
             values = {k: v for k, v in row.items() if k != "ref"}
+            values["secret"] = values["secret"] or bool(current["secret"])  # never cleared
+            self._check_links(item, current)
             for name in ("received_on", "accepted_on", "due_on", "closed_on"):
                 if values[name]:
                     values[name] = dt.date.fromisoformat(values[name])
@@ -83,6 +105,25 @@ class Conflicts:
         if self.kind == "petitions":
             self.session.execute(insert(PetitionEvent.__table__), [self._event(
                 current["id"], "edited", {**changes, **self.source_note})])
+
+    def _check_links(self, item: Pending, current: dict[str, Any]) -> None:
+        """A changed duplicate_of or receipt follows the command line's rules
+        (services.petitions): no cycle, no original received after its duplicate."""
+        from dantrack.errors import DantrackError
+        from dantrack.services.petitions import check_duplicates_follow, find_original
+
+        received_on = dt.date.fromisoformat(item.record["received_on"])
+        try:
+            if item.record["duplicate_of"] and \
+                    item.record["duplicate_of"] != current["duplicate_of"]:
+                find_original(self.session, item.record["duplicate_of"],
+                              received_on=received_on, petition_id=current["id"])
+                self.linked.append(current["id"])
+            if item.record["received_on"] != current["received_on"]:
+                check_duplicates_follow(self.session, current["id"], received_on)
+        except DantrackError as exc:
+            column = exc.field or "duplicate_of"
+            raise RowProblem(column, item.record.get(column), exc.reason) from None
 
     def _update_locality(self, item: Pending, current: dict[str, Any]) -> None:
         data = item.values["data"]

@@ -45,10 +45,11 @@ from dantrack.schemas import (
     describe_error,
     format_value,
 )
-from dantrack.services import history
-from dantrack.services.petitions import check_close_out
+from dantrack.services import history, secrecy
+from dantrack.services.petitions import check_close_out, check_original_date
 from dantrack.services.refs import generated_number
 from dantrack.text import fold
+from dantrack.text import key as ref_key
 from dantrack.vocab import (
     OUTSIDE_COMPETENCE,
     PetitionKind,
@@ -57,8 +58,15 @@ from dantrack.vocab import (
 
 class Importer(Conflicts):
     def __init__(self, session: Session, kind: str, on_conflict: str, ignore_extra: bool,
-                 summary: Summary) -> None:
+                 summary: Summary, *, reveal: bool = False,
+                 revealed: list[int] | None = None) -> None:
         self.session = session
+        # Comparing or changing a secret petition's identity needs --reveal; the ids of the
+        # petitions so compared go to `revealed`, for the caller to record (services.secrecy).
+        self.reveal = reveal
+        self.revealed = revealed if revealed is not None else []
+        # New petitions linked as duplicates: their secrecy is spread once all are written.
+        self.linked: list[int] = []
         self.kind = kind
         self.on_conflict = on_conflict
         self.ignore_extra = ignore_extra
@@ -201,8 +209,11 @@ class Importer(Conflicts):
             "competence": "other" if closure["outcome"] in OUTSIDE_COMPETENCE
             else data.competence.value,
             "accepted_on": accepted_on.isoformat(), "complex": data.complex,
-            "remote": data.remote, "duplicate_of": data.duplicate_of, **closure,
+            "remote": data.remote,
+            "duplicate_of": ref_key(data.duplicate_of) if data.duplicate_of else None, **closure,
         }
+        if data.meeting:
+            record["meeting"] = ref_key(data.meeting)
         extra = {"locality_id": locality_id,
                  "due_on": due_on(data.kind, accepted_on, complex=data.complex,
                                   remote=data.remote)}
@@ -212,7 +223,7 @@ class Importer(Conflicts):
         ref = values.get("ref")
         if not isinstance(ref, str) or not ref.strip():
             raise RowProblem("ref", ref, "is required")
-        return Pending(label, {"ref": ref.strip(), **{k: values.get(k) for k in CLOSE_FIELDS}})
+        return Pending(label, {"ref": ref_key(ref), **{k: values.get(k) for k in CLOSE_FIELDS}})
 
     def _closure(self, kind: PetitionKind, received_on: dt.date,
                  given: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +328,7 @@ class Importer(Conflicts):
         meetings = self._refs(Meeting, (i.record["meeting"] for i in items))
         originals = self._refs(Petition, (i.record["duplicate_of"]
                                                            for i in items))
+        received = self._received_on(originals)
         ready = []
         for item in items:
             missing = [(column, item.record[column]) for column, found in
@@ -327,6 +339,13 @@ class Importer(Conflicts):
                 noun = "meeting" if column == "meeting" else "petition"
                 self._error(item.label, column, ref, f"no {noun} with this ref")
                 continue
+            if original := item.record["duplicate_of"]:
+                try:
+                    check_original_date(original, received[originals[original]],
+                                        dt.date.fromisoformat(item.record["received_on"]))
+                except DantrackError as exc:
+                    self._error(item.label, "duplicate_of", original, exc.reason)
+                    continue
             ready.append(item)
         self._assign_refs(ready, "P", "received_on")
         if not ready:
@@ -337,6 +356,8 @@ class Importer(Conflicts):
         rows = [(id_, *self._petition_values(item, meetings, originals))
                 for item, id_ in zip(ready, ids, strict=True)]
         bulk.bulk_insert(self.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
+        self.linked.extend(id_ for item, id_ in zip(ready, ids, strict=True)
+                           if item.record["duplicate_of"])
         created = (self.stamp, self.operator, "created", self.created_changes)
         events = []
         for item, petition_id in zip(ready, ids, strict=True):
@@ -358,7 +379,20 @@ class Importer(Conflicts):
             r["complex"], r["remote"], originals.get(r["duplicate_of"]),
             item.values["due_on"].isoformat(), r["closed_on"], r["outcome"], r["verdict"],
             r["note"], fold(r["petitioner"]), fold(r["subject"]),
+            r["kind"] == PetitionKind.denunciation.value,
         )
+
+    def _received_on(self, ids: dict[str, int]) -> dict[int, dt.date]:
+        """The receipt dates of petitions by id (the originals a batch's rows repeat)."""
+        if not ids:
+            return {}
+        p = Petition.__table__.c
+        wanted = sorted(set(ids.values()))
+        found: dict[int, dt.date] = {}
+        for start in range(0, len(wanted), bulk.CHUNK):
+            found.update(self.session.execute(select(p.id, p.received_on).where(
+                p.id.in_(wanted[start:start + bulk.CHUNK]))).all())
+        return found
 
     def _event(self, petition_id: int, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         return {"petition_id": petition_id, "at": self.stamp, "operator": self.operator,
@@ -367,6 +401,8 @@ class Importer(Conflicts):
     # --- the end ---------------------------------------------------------------------------
 
     def finish(self) -> None:
+        if self.linked and not self.error_count:
+            secrecy.spread(self.session, self.linked)
         if self.error_count:
             more = self.error_count - len(self.errors)
             lines = self.errors + ([f"and {more} more"] if more > 0 else [])

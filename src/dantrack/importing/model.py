@@ -24,7 +24,7 @@ PETITION_COLUMNS = (
     "ref", "kind", "received_on", "locality_id", "channel", "petitioner", "id_number", "phone",
     "address", "signatories", "subject", "meeting_id", "competence", "accepted_on", "complex",
     "remote", "duplicate_of_id", "due_on", "closed_on", "outcome", "verdict", "note",
-    "petitioner_folded", "subject_folded",
+    "petitioner_folded", "subject_folded", "secret",
 )
 TABLE = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
          "petitions": Petition}

@@ -21,10 +21,12 @@ from dantrack.schemas import (
     PetitionUpdate,
     validate,
 )
-from dantrack.services import history
+from dantrack.services import history, secrecy
 from dantrack.services.localities import resolve_locality, subtree_ids_query
 from dantrack.services.refs import claim_ref, new_ref
+from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
 from dantrack.text import fold, parse_choice, parse_field_choice
+from dantrack.text import key as ref_key
 from dantrack.vocab import (
     ALIASES,
     OUTSIDE_COMPETENCE,
@@ -37,8 +39,6 @@ from dantrack.vocab import (
     Verdict,
 )
 
-IDENTITY_FIELDS = ("petitioner", "id_number", "phone", "address")
-MASK = "***"
 # Fields an edit compares and records; identity fields among them are masked in output.
 EDITABLE = (
     "kind", "received_on", "locality", "channel", "petitioner", "id_number", "phone", "address",
@@ -48,7 +48,7 @@ EDITABLE = (
 
 
 def get_petition(session: Session, ref: str) -> Petition:
-    petition = session.exec(select(Petition).where(Petition.ref == ref.strip())).first()
+    petition = session.exec(select(Petition).where(Petition.ref == ref_key(ref))).first()
     if petition is None:
         raise NotFound(f"no petition with ref {ref!r}")
     return petition
@@ -57,19 +57,59 @@ def get_petition(session: Session, ref: str) -> Petition:
 def _meeting_id(session: Session, ref: str | None) -> int | None:
     if not ref:
         return None
-    meeting = session.exec(select(Meeting).where(Meeting.ref == ref)).first()
+    meeting = session.exec(select(Meeting).where(Meeting.ref == ref_key(ref))).first()
     if meeting is None:
         raise NotFound(f"meeting: no meeting with ref {ref!r}")
     return meeting.id
 
 
-def _duplicate_of_id(session: Session, ref: str | None) -> int | None:
+def find_original(session: Session, ref: str | None, *, received_on: dt.date,
+              petition_id: int | None = None) -> Petition | None:
+    """The petition that ref names as the one this repeats (duplicate_of), checked: it exists,
+    it is not this one, it was received on or before this one, and following its own
+    duplicate_of chain never comes back to this one (a cycle would drop both from `due`)."""
     if not ref:
         return None
-    original = session.exec(select(Petition).where(Petition.ref == ref)).first()
+    original = session.exec(select(Petition).where(Petition.ref == ref_key(ref))).first()
     if original is None:
         raise NotFound(f"duplicate_of: no petition with ref {ref!r}")
-    return original.id
+    if original.id == petition_id:
+        raise RuleError("duplicate_of: a petition cannot duplicate itself")
+    check_original_date(original.ref, original.received_on, received_on)
+    seen: set[int] = set()
+    current = original
+    while current.duplicate_of_id is not None and current.duplicate_of_id not in seen:
+        if current.duplicate_of_id == petition_id:
+            raise RuleError(f"duplicate_of: {original.ref} is itself a duplicate of this "
+                            "petition (directly or along its chain); a cycle is not allowed")
+        seen.add(current.duplicate_of_id)
+        current = session.get(Petition, current.duplicate_of_id)
+    return original
+
+
+def check_original_date(original_ref: str, original_received_on: dt.date,
+                        received_on: dt.date) -> None:
+    """A duplicate repeats an earlier petition: the original was received on or before it."""
+    if original_received_on > received_on:
+        reason = (f"was received on {original_received_on}, after this petition "
+                  f"({received_on}): a duplicate repeats an earlier petition")
+        raise InvalidInput(f"invalid duplicate_of {original_ref!r}: {reason}",
+                           field="duplicate_of", value=original_ref, reason=reason)
+
+
+def check_duplicates_follow(session: Session, petition_id: int,
+                            received_on: dt.date) -> None:
+    """A petition's receipt may not move after that of a petition that repeats it."""
+    earliest = session.execute(
+        select(Petition.ref, Petition.received_on)
+        .where(Petition.duplicate_of_id == petition_id)
+        .order_by(Petition.received_on).limit(1)).first()
+    if earliest is not None and earliest.received_on < received_on:
+        raise InvalidInput(
+            f"invalid received_on '{received_on}': after {earliest.ref}, received on "
+            f"{earliest.received_on}, which repeats this petition", field="received_on",
+            value=str(received_on), reason=f"is after {earliest.ref}, received on "
+            f"{earliest.received_on}, which repeats this petition")
 
 
 def add_petition(session: Session, **fields: Any) -> Petition:
@@ -114,13 +154,18 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
         accepted_on=accepted_on,
         complex=data.complex,
         remote=data.remote,
-        duplicate_of_id=_duplicate_of_id(session, data.duplicate_of),
+        duplicate_of_id=None,
         due_on=due_on(data.kind, accepted_on, complex=data.complex, remote=data.remote),
         petitioner_folded=fold(data.petitioner),
         subject_folded=fold(data.subject),
+        secret=data.kind is PetitionKind.denunciation,
     )
+    original = find_original(session, data.duplicate_of, received_on=data.received_on)
+    petition.duplicate_of_id = original.id if original else None
     session.add(petition)
     session.flush()
+    if original is not None:
+        _spread_secrecy(session, petition)
     created = data.model_dump(mode="json", exclude={"ref"})
     created.update(accepted_on=accepted_on.isoformat(), locality=locality.code,
                    due_on=petition.due_on.isoformat())
@@ -160,7 +205,7 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise RuleError("nothing to change: give at least one field to edit")
-    secret = petition.kind == PetitionKind.denunciation.value or _may_be_secret(given.get("kind"))
+    secret = petition.secret or _may_be_secret(given.get("kind"))
     update = validate(PetitionUpdate, given, secret=secret).model_dump(exclude_unset=True)
     before = current_fields(session, petition)
     if "locality" in update:
@@ -168,7 +213,7 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     for key in ("meeting", "duplicate_of"):
         if key in update and update[key] == "":
             update[key] = None
-    if update.get("duplicate_of") == petition.ref:
+    if update.get("duplicate_of") and ref_key(update["duplicate_of"]) == petition.ref:
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
     after = {**before, **{k: getattr(v, "value", v) for k, v in update.items()}}
     if "received_on" in update and "accepted_on" not in update \
@@ -185,10 +230,21 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
             f"{petition.closed_on}", field="received_on", value=str(after["received_on"]))
     if petition.verdict:
         _check_verdict(PetitionKind(after["kind"]), Verdict(petition.verdict))
+    if "received_on" in changes:
+        check_duplicates_follow(session, petition.id, after["received_on"])
     _apply(session, petition, after)
     history.record(session, petition, "edited", changes)
     session.flush()
+    if "duplicate_of" in changes or "kind" in changes:
+        _spread_secrecy(session, petition)
     return petition, changes
+
+
+def _spread_secrecy(session: Session, petition: Petition) -> None:
+    """After a link or a kind change: the secrecy of linked petitions (services.secrecy)."""
+    session.flush()
+    if secrecy.spread(session, [petition.id]):
+        session.expire_all()
 
 
 def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
@@ -197,7 +253,11 @@ def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
         setattr(petition, key, after[key])
     petition.locality_id = resolve_locality(session, after["locality"]).id
     petition.meeting_id = _meeting_id(session, after["meeting"])
-    petition.duplicate_of_id = _duplicate_of_id(session, after["duplicate_of"])
+    original = find_original(session, after["duplicate_of"], received_on=after["received_on"],
+                         petition_id=petition.id)
+    petition.duplicate_of_id = original.id if original else None
+    if petition.kind == PetitionKind.denunciation.value:
+        petition.secret = True  # and so for good
     petition.due_on = due_on(petition.kind, petition.accepted_on,
                              complex=petition.complex, remote=petition.remote)
     petition.petitioner_folded = fold(petition.petitioner)
@@ -329,7 +389,7 @@ def list_petitions(
         if len(needle) > TEXT_MAX:  # SQLite refuses LIKE patterns past 50,000 bytes
             raise InvalidInput(f"search is longer than {TEXT_MAX} characters",
                                field="search")
-        name_visible = or_(Petition.kind != PetitionKind.denunciation.value, reveal)
+        name_visible = or_(Petition.secret.is_(False), reveal)
         query = query.where(or_(
             Petition.subject_folded.contains(needle, autoescape=True),
             and_(name_visible, Petition.petitioner_folded.contains(needle, autoescape=True)),
@@ -354,10 +414,10 @@ def _public_query():  # type: ignore[no-untyped-def]
 
 def _to_public(session: Session, row: Any, *, today: dt.date, reveal: bool) -> PetitionPublic:
     petition, code, name, meeting_ref, original_ref = row
-    secret = petition.kind == PetitionKind.denunciation.value
+    secret = petition.secret
     if secret and reveal:
         history.record(session, petition, "revealed", {})
-    identity = {f: _mask(getattr(petition, f)) if secret and not reveal
+    identity = {f: mask(getattr(petition, f)) if secret and not reveal
                 else getattr(petition, f) for f in IDENTITY_FIELDS}
     return PetitionPublic(
         ref=petition.ref, kind=petition.kind, received_on=petition.received_on,
@@ -371,19 +431,15 @@ def _to_public(session: Session, row: Any, *, today: dt.date, reveal: bool) -> P
     )
 
 
-def _mask(value: str) -> str:
-    return MASK if value else ""
-
-
 def show_petition(session: Session, ref: str, *, today: dt.date,
                   reveal: bool = False) -> PetitionPublic:
     """One petition with its history; revealing a denouncer is itself recorded first."""
     get_petition(session, ref)
-    row = session.execute(_public_query().where(Petition.ref == ref.strip())).one()
+    row = session.execute(_public_query().where(Petition.ref == ref_key(ref))).one()
     public = _to_public(session, row, today=today, reveal=reveal)
     session.flush()
     petition = row[0]
-    secret = petition.kind == PetitionKind.denunciation.value and not reveal
+    secret = petition.secret and not reveal
     public.history = [_event_public(event, secret) for event in history.events(session, petition)]
     return public
 
@@ -391,13 +447,7 @@ def show_petition(session: Session, ref: str, *, today: dt.date,
 def _event_public(event: Any, secret: bool) -> EventPublic:
     changes = json.loads(event.changes)
     if secret:
-        changes = {key: _mask_change(value) if key in IDENTITY_FIELDS else value
-                   for key, value in changes.items()}
+        changes = {name: mask_change(value) if name in IDENTITY_FIELDS else value
+                   for name, value in changes.items()}
     return EventPublic(at=event.at, operator=event.operator,
                        action=event.action, changes=changes)
-
-
-def _mask_change(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_mask(v) if isinstance(v, str) else v for v in value]
-    return _mask(value) if isinstance(value, str) else value

@@ -1,0 +1,115 @@
+"""db check's rules about what earlier versions accepted and this one refuses (issue 10):
+duplicate links that form a cycle or point to a later petition, refs and codes that are not
+printable ASCII, dates after today, and denunciations whose identity is not marked secret.
+
+Each check is a function of a Core connection yielding maintenance.Finding, listed in
+maintenance.DOMAIN_CHECKS; none shows a stored identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from dantrack import clock
+from dantrack.text import is_key
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from dantrack.maintenance import Finding
+
+
+def _tables() -> Any:
+    from dantrack.maintenance import _tables as tables
+
+    return tables()
+
+
+def _finding(check: str, ref: str | None, message: str) -> Finding:
+    from dantrack.maintenance import Finding
+
+    return Finding(check, ref, message)
+
+
+def duplicate_links(connection: Connection) -> Iterator[Finding]:
+    """A duplicate repeats an earlier petition, and no chain of duplicates comes back to
+    where it started (such petitions would all drop out of `due`)."""
+    p = _tables().petition
+    original = aliased(p)
+    later = (select(p.c.ref, original.c.ref, original.c.received_on, p.c.received_on)
+             .join(original, original.c.id == p.c.duplicate_of_id)
+             .where(original.c.received_on > p.c.received_on).order_by(p.c.ref))
+    for ref, original_ref, original_on, received_on in connection.execute(later):
+        yield _finding("duplicates", ref, f"duplicate of {original_ref}, which was received "
+                       f"later ({original_on}, this on {received_on})")
+    links = dict(connection.execute(select(p.c.id, p.c.duplicate_of_id)
+                                    .where(p.c.duplicate_of_id.is_not(None))).all())
+    on_cycle: set[int] = set()
+    for start in links:
+        seen: list[int] = []
+        current: int | None = start
+        while current in links and current not in seen and current not in on_cycle:
+            seen.append(current)
+            current = links[current]
+        if current in seen:
+            on_cycle.update(seen[seen.index(current):])
+    if on_cycle:
+        refs = dict(connection.execute(select(p.c.id, p.c.ref).where(p.c.id.in_(on_cycle))))
+        for id_ in sorted(on_cycle, key=lambda i: refs[i]):
+            yield _finding("duplicates", refs[id_], f"duplicate of {refs_of(links, refs, id_)}"
+                           ", on a cycle of duplicates that comes back to it")
+
+
+def refs_of(links: dict[int, int], refs: dict[int, str], id_: int) -> str:
+    return refs.get(links[id_], str(links[id_]))
+
+
+def key_characters(connection: Connection) -> Iterator[Finding]:
+    """Refs and codes in printable ASCII: an invisible or look-alike character makes two refs
+    that read the same."""
+    t = _tables()
+    for noun, column in (("locality code", t.locality.c.code),
+                         ("meeting ref", t.meeting.c.ref),
+                         ("dialogue ref", t.dialogue.c.ref),
+                         ("petition ref", t.petition.c.ref)):
+        for (value,) in connection.execute(select(column).order_by(column)):
+            if not is_key(value):
+                yield _finding("refs", ascii(value)[1:-1], f"{noun} with characters other "
+                               "than printable ASCII (invisible or look-alike characters)")
+
+
+def future_dates(connection: Connection) -> Iterator[Finding]:
+    """Nothing recorded as having happened is dated after today (in Vietnam)."""
+    t = _tables()
+    today = clock.today()
+    p = t.petition.c
+    for name in ("received_on", "accepted_on", "closed_on"):
+        for ref, value in connection.execute(select(p.ref, p[name]).where(p[name] > today)
+                                             .order_by(p.ref)):
+            yield _finding("dates", ref, f"{name} {value} is after today ({today})")
+    for table in (t.meeting, t.dialogue):
+        for ref, value in connection.execute(select(table.c.ref, table.c.date).where(
+                table.c.date > today).order_by(table.c.ref)):
+            yield _finding("dates", ref, f"date {value} is after today ({today})")
+
+
+def secrecy(connection: Connection) -> Iterator[Finding]:
+    """Every denunciation, and every petition linked by duplicate_of to a secret one, is
+    marked secret (a database written by another tool may have missed it)."""
+    p = _tables().petition
+    other = aliased(p)
+    unmarked_link = or_(
+        select(other.c.id).where(other.c.id == p.c.duplicate_of_id,
+                                 other.c.secret.is_(True)).exists(),
+        select(other.c.id).where(other.c.duplicate_of_id == p.c.id,
+                                 other.c.secret.is_(True)).exists())
+    query = (select(p.c.ref, p.c.kind).where(and_(p.c.secret.is_(False), or_(
+        p.c.kind == "denunciation", unmarked_link))).order_by(p.c.ref))
+    for ref, kind in connection.execute(query):
+        why = "a denunciation" if kind == "denunciation" else "linked to a secret petition"
+        yield _finding("secrecy", ref, f"{why}, but its petitioner's identity is not marked "
+                       "secret")
