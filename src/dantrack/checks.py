@@ -58,7 +58,8 @@ def duplicate_links(connection: Connection) -> Iterator[Finding]:
         if current in seen:
             on_cycle.update(seen[seen.index(current):])
     if on_cycle:
-        refs = dict(connection.execute(select(p.c.id, p.c.ref).where(p.c.id.in_(on_cycle))))
+        refs = dict(connection.execute(select(p.c.id, p.c.ref).where(
+            p.c.id.in_(sorted(on_cycle)))).all())
         for id_ in sorted(on_cycle, key=lambda i: refs[i]):
             yield _finding("duplicates", refs[id_], f"duplicate of {refs_of(links, refs, id_)}"
                            ", on a cycle of duplicates that comes back to it")
