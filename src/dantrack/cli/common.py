@@ -138,4 +138,7 @@ class MissingOption(typer.BadParameter):
 
 
 def done(text: str) -> None:
-    typer.echo(text, err=True)
+    """A line for the person at the terminal, on stderr; stored text in it is shown escaped."""
+    from dantrack.safety import visible
+
+    typer.echo(visible(text), err=True)
