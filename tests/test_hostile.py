@@ -37,6 +37,7 @@ ADVERSARIAL = [
     "[/x]", "[bold red]đỏ[/bold red]", ":smile:", "\x1b[2J\x1b[31mred", "\u202eabc", "\ufeff",
     "\u200b", "a\u0301", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟙𝟚𝟛", "\U0010ffff", "\U000e0001", "🇻🇳👨‍👩‍👧", "\r\n",
     "\t", " ", "-", "--help", "=1+2", "@SUM(A1)", "${HOME}", "$(reboot)", "`id`",
+    "＝1+2", "＠SUM(A1)", "'＋84", "－1", "﹣1",
     "Nguyễn Thị Ánh Tuyết", "ĐƯỜNG", "x" * NAME_MAX, "x" * (NAME_MAX + 1), "y" * TEXT_MAX,
     "y" * (TEXT_MAX + 1), "\x00", "a\x00b",
 ]

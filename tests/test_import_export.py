@@ -127,9 +127,10 @@ def test_spreadsheet_formulas_are_neutralised_and_restored(filled, cli) -> None:
     assert "''@mention and a quote" in cells
     meetings = export(cli, "meetings", "csv")
     assert "'=1+2 looks like a formula" in meetings
-    for value in ("=SUM(A1)", "+84", "-1", "@x", "\tx", "\rx", "'=x", "''+y", "'plain", "ok"):
+    for value in ("=SUM(A1)", "+84", "-1", "@x", "\tx", "\rx", "'=x", "''+y", "'plain", "ok",
+                  "＝SUM(A1)", "＋84", "－1", "＠x", "'＝x", "''＋y", "﹣1", "−1"):
         assert unguard_cell(guard_cell(value)) == value
-        assert guard_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+        assert guard_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def test_second_import_changes_nothing(filled, cli, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]

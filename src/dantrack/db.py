@@ -11,7 +11,6 @@ database.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from sqlalchemy import Column, MetaData, String, Table, case, create_engine, eve
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
+from dantrack import urls
 from dantrack.errors import DantrackError, DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
@@ -65,15 +65,12 @@ class Location:
 
     @property
     def is_url(self) -> bool:
-        return "://" in self.target
+        return urls.is_url(self.target)
 
     @property
     def shown(self) -> str:
-        """The target as messages show it: a URL's password is never printed."""
-        if not self.is_url:
-            return self.target
-        shown = re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", self.target)
-        return re.sub(r"(password=)[^&]*", r"\1***", shown)
+        """The target as messages show it: a URL's password is never printed (urls.shown)."""
+        return urls.shown(self.target)
 
     def describe(self) -> str:
         return f"{self.shown} ({self.source})"
@@ -308,8 +305,6 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
 
 def postgres_url(location: Location) -> URL:
     """The SQLAlchemy URL of a postgresql:// location, on the psycopg 3 driver."""
-    from sqlalchemy.engine import make_url
-
     scheme = location.target.split("://", 1)[0].lower()
     if scheme not in POSTGRES_SCHEMES:
         raise DatabaseUnavailable(
@@ -317,11 +312,30 @@ def postgres_url(location: Location) -> URL:
             "postgresql://USER@HOST/DATABASE URL"
         )
     try:
-        url = make_url(location.target)
+        url = _parse_url(location.target)
         url.port  # noqa: B018  (a bad port raises here, not at connect time)
     except Exception:  # noqa: BLE001  (any parse failure is the user's URL)
         raise DatabaseUnavailable(f"invalid database URL {location.shown!r}") from None
     return url.set(drivername="postgresql+psycopg")
+
+
+def _parse_url(target: str) -> URL:
+    """SQLAlchemy's reading of a URL, but with the userinfo ending where urls.split ends it,
+    at the last @: SQLAlchemy ends it at the first, and would take the rest of a password
+    for the host, whose name a connection error prints."""
+    from urllib.parse import unquote
+
+    from sqlalchemy.engine import make_url
+
+    parts = urls.split(target)
+    if parts is None:
+        return make_url(target)
+    # No userinfo is left in the rest: an @ there is part of a value (%40 reads the same).
+    url = make_url(f"{parts.scheme}://{parts.rest.replace('@', '%40')}")
+    if parts.user is None:
+        return url
+    return url.set(username=unquote(parts.user),
+                   password=None if parts.password is None else unquote(parts.password))
 
 
 def _postgres_engine(location: Location, *, write: bool) -> Engine:

@@ -364,17 +364,12 @@ class BackupResult:
     seconds: float
 
 
-def shown(location: Location) -> str:
-    """The database as messages name it: a URL without its user name and password."""
-    return re.sub(r"//[^/@]*@", "//", location.target) if location.is_url else location.target
-
-
 def refuse_server_backup(location: Location) -> None:
     """A database server keeps its own backups; say how, without connecting."""
     if location.is_url:
         scheme = location.target.split("://", 1)[0]
         tool = "pg_dump" if scheme.startswith("postgres") else "the server's own tools"
-        raise RuleError(f"{shown(location)} is a {scheme} database: back it up "
+        raise RuleError(f"{location.shown} is a {scheme} database: back it up "
                         f"on the server with {tool} (e.g. pg_dump -Fc -f dantrack.dump DBNAME)")
 
 

@@ -10,12 +10,13 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from dantrack.safety import guard_cell, visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -65,12 +66,29 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=plain)
 
 
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell. Text that a spreadsheet would run as a formula gets a leading '
+    (import takes it away); numbers are not text and are written as they are."""
+    if value is None or isinstance(value, (int, float)):
+        return cell(value)
+    return guard_cell(cell(value))
+
+
+def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """The one CSV writer: a header, then the rows, every cell through csv_cell; returns how
+    many rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        count += 1
+    return count
+
+
 def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
+    write_csv(buffer, columns, rows)
     return buffer.getvalue()
 
 
@@ -138,15 +156,6 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     _console().print(table)
 
 
-# Control characters, and the bidirectional overrides that reorder what a terminal shows.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Control characters escaped (ESC as \\x1b …), so data cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
-
-
 def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],
                 table_columns: Sequence[str], headers: dict[str, str] | None = None) -> None:
     """A list of records: all fields in json and csv (a header even when there are no
@@ -193,7 +202,7 @@ def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
 
 def message(text: str) -> None:
     """A line for the person at the terminal: stderr, never mixed into data."""
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(visible(text) + "\n")
     sys.stderr.flush()
 
 
@@ -295,19 +304,12 @@ def write_export(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: st
                  stream=None) -> int:  # type: ignore[no-untyped-def]
     """Write exchange records as csv, a JSON array or JSON Lines; returns how many.
 
-    CSV cells that a spreadsheet would run as a formula get a leading ' (import removes it).
+    CSV goes through write_csv, the writer of every CSV dantrack writes.
     """
-    from dantrack.readers import guard_cell
-
     out = stream or sys.stdout
     count = 0
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([guard_cell(v) if isinstance(v, str) else cell(v)
-                             for v in (row[c] for c in columns)])
-            count += 1
+        count = write_csv(out, columns, ([row[c] for c in columns] for row in rows))
     elif fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -17,11 +17,13 @@ class DantrackGroup(TyperGroup):
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         from dantrack.errors import DantrackError
+        from dantrack.safety import visible
 
         try:
             return super().invoke(ctx)
         except DantrackError as exc:
-            typer.echo(f"Error: {exc.message}", err=True)
+            # A message may quote stored text (a locality's name): it must not drive the terminal.
+            typer.echo(f"Error: {visible(exc.message)}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None

@@ -82,6 +82,8 @@ def today() -> dt.date:
 
 # Options whose values are personal data: an error names them but never echoes the value.
 SECRET_PARAMS = frozenset({"petitioner", "id_number", "phone", "address"})
+# Options whose values are database targets: an error shows them as urls.shown does.
+URL_PARAMS = frozenset({"db", "target"})
 
 
 def check_arguments(ctx: typer.Context) -> None:
@@ -104,6 +106,10 @@ def check_arguments(ctx: typer.Context) -> None:
             from dantrack.schemas import format_value
 
             name = param.opts[0] if getattr(param, "opts", None) else param.name
+            if param.name in URL_PARAMS:  # a database URL may hold a password
+                from dantrack.urls import shown as shown_url
+
+                value = shown_url(value)
             shown = "" if param.name in SECRET_PARAMS else f" {format_value(value)}"
             raise InvalidInput(f"invalid {name}{shown}: {reason}", field=param.name,
                                value=value)
@@ -138,4 +144,7 @@ class MissingOption(typer.BadParameter):
 
 
 def done(text: str) -> None:
-    typer.echo(text, err=True)
+    """A line for the person at the terminal, on stderr; stored text in it is shown escaped."""
+    from dantrack.safety import visible
+
+    typer.echo(visible(text), err=True)

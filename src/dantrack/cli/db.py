@@ -36,7 +36,7 @@ def check(
     """
     from dantrack import db
     from dantrack.errors import RuleError
-    from dantrack.maintenance import check_database, shown
+    from dantrack.maintenance import check_database
     from dantrack.output import json_text, write
 
     check_arguments(ctx)
@@ -56,7 +56,7 @@ def check(
         write("\n".join(finding.line() for finding in result.findings))
     if not result.ok:
         plural = "s" if result.problems != 1 else ""
-        raise RuleError(f"{result.problems} problem{plural} found in {shown(database.location)}")
+        raise RuleError(f"{result.problems} problem{plural} found in {database.location.shown}")
 
 
 @app.command("backup")
@@ -86,7 +86,7 @@ def backup(
         result = make_backup(database, path, force=force)
     finally:
         database.dispose()
-    done(f"Backed up {location.target} to {result.target} "
+    done(f"Backed up {location.shown} to {result.target} "
          f"({result.size / 1_048_576:.1f} MiB in {result.seconds:.1f} s)")
 
 
