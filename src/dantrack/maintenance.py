@@ -14,7 +14,6 @@ change under it, the copy never has to restart however busy the writers are.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from dantrack import checks
 from dantrack.db import Database, Location
 from dantrack.deadlines import due_on
 from dantrack.errors import DantrackError, RuleError
+from dantrack.limits import GENERATED_REF
 from dantrack.vocab import (
     VERDICTS_BY_KIND,
     Channel,
@@ -301,7 +301,6 @@ def _deadlines(connection: Connection) -> Iterator[Finding]:
                          f"due on {due}, but the deadline rule gives {expected}", "deadlines")
 
 
-_GENERATED = re.compile(r"^([MDP])(\d{4})-(\d{1,9})$")
 
 
 def _sequences(connection: Connection) -> Iterator[Finding]:
@@ -311,7 +310,7 @@ def _sequences(connection: Connection) -> Iterator[Finding]:
     for prefix, table in (("M", t.meeting), ("D", t.dialogue), ("P", t.petition)):
         for (ref,) in connection.execute(select(table.c.ref).where(
                 table.c.ref.like(f"{prefix}____-%"))):
-            if (m := _GENERATED.match(ref)) and m[1] == prefix:
+            if (m := GENERATED_REF.match(ref)) and m[1] == prefix:
                 key, number = (prefix, int(m[2])), int(m[3])
                 if number > highest.get(key, (0, ""))[0]:
                     highest[key] = (number, ref)

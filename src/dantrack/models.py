@@ -10,15 +10,14 @@ import datetime as dt
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
-NAME_MAX = 200
-TEXT_MAX = 4000
+from dantrack.limits import KEY_MAX, NAME_MAX
 
 
 class Locality(SQLModel, table=True):
     __tablename__ = "locality"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    code: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
     name: str = Field(max_length=NAME_MAX)
     level: str = Field(max_length=50)
     parent_id: int | None = Field(
@@ -36,7 +35,7 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
     date: dt.date = Field(index=True)
     locality_id: int = Field(foreign_key="locality.id")
     kind: str = Field(max_length=20)
@@ -54,7 +53,7 @@ class Dialogue(SQLModel, table=True):
     __table_args__ = (Index("ix_dialogue_report", "locality_id", "date", "citizens"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
     date: dt.date = Field(index=True)
     locality_id: int = Field(foreign_key="locality.id")
     body: str = Field(max_length=20)
@@ -85,7 +84,7 @@ class Petition(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(max_length=50, sa_column_kwargs={"unique": True}, nullable=False)
+    ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
     kind: str = Field(max_length=20)
     received_on: dt.date = Field(index=True)
     locality_id: int = Field(foreign_key="locality.id")

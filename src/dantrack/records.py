@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from dantrack.limits import SECRET_FIELDS
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "localities": ("code", "name", "level", "parent"),
     "meetings": ("ref", "date", "locality", "kind", "body", "host", "host_title", "place",
@@ -33,7 +35,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "closures": frozenset({"ref", "closed_on", "outcome"}),
 }
 EXPORTABLE = ("localities", "meetings", "dialogues", "petitions")
-IDENTITY = ("petitioner", "id_number", "phone", "address")
+IDENTITY = SECRET_FIELDS
 # Stored values read with the exchange columns but never written to a file: whether a
 # petition's identity is secret (services.secrecy).
 HIDDEN: dict[str, tuple[str, ...]] = {"petitions": ("secret",)}

@@ -15,11 +15,13 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
 )
 
 from dantrack import clock
 from dantrack.errors import InvalidInput
-from dantrack.models import NAME_MAX, TEXT_MAX
+from dantrack.limits import FIRST_YEAR, KEY_MAX, LAST_YEAR, NAME_MAX, TEXT_MAX
+from dantrack.limits import SECRET_FIELDS as IDENTITY
 from dantrack.text import (
     KEY_RULE,
     is_key,
@@ -72,21 +74,24 @@ def _choice(enum: type) -> BeforeValidator:
     return BeforeValidator(_memo(parse))
 
 
-# The years a record's date may have (as `--year` accepts): outside them a date is a typing
-# error, and deadlines counted from it stay within the calendar.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _date(value: Any) -> Any:
-    """A record's date: a real day in FIRST_YEAR–LAST_YEAR and, since it tells of something
-    that has happened (a receipt, an acceptance, a close-out, a meeting), not after today."""
+    """A record's date: a real day in FIRST_YEAR–LAST_YEAR."""
     parsed = parse_date(value) if isinstance(value, str) else value
-    if isinstance(parsed, dt.date):
-        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
-        if parsed > (today := clock.today()):
-            raise ValueError(f"is after today ({today.isoformat()}): it has not happened yet")
+    if isinstance(parsed, dt.date) and not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     return parsed
+
+
+def _happened(value: dt.date, info: ValidationInfo) -> dt.date:
+    """A record's date tells of something that has happened (a receipt, an acceptance, a
+    close-out, a meeting): not after today. Checked after the remembered parse, every time;
+    an import gives today once, in the validation context (TODAY)."""
+    today = info.context.get(TODAY) if info.context else None
+    if value > (today := today or clock.today()):
+        raise ValueError(f"is after today ({today.isoformat()}): it has not happened yet")
+    return value
 
 
 def _optional_text(value: Any) -> Any:
@@ -117,7 +122,9 @@ def _blank_or(parse):  # type: ignore[no-untyped-def]
     return BeforeValidator(run)
 
 
-DateIn = Annotated[dt.date, BeforeValidator(_memo(_date))]
+# The key of today's date in a validation context: model.model_validate(data, context=…).
+TODAY = "today"
+DateIn = Annotated[dt.date, BeforeValidator(_memo(_date)), AfterValidator(_happened)]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -132,9 +139,6 @@ def _no_control(value: str) -> str:
     if len(value) > KEY_MAX:  # normalising may lengthen it ("㎯" is "mm")
         raise ValueError(f"is longer than {KEY_MAX} characters")
     return value
-
-
-KEY_MAX = 50
 
 
 def _not_blank(value: str) -> str:
@@ -152,7 +156,7 @@ RequiredName = Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=NO_
 LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX, pattern=NO_NUL)]
 Ref = Annotated[
     Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
                                pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
     ]
     | None,
@@ -182,12 +186,13 @@ class _Input(BaseModel):
 
 class LocalityCreate(_Input):
     code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
                                pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
     ]
     name: RequiredName
     level: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_NUL)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
+                               pattern=NO_NUL)
     ]
     parent: OptionalLookup = None
 
@@ -299,7 +304,7 @@ def format_value(value: Any) -> str:
 
 
 # A denouncer's identity: an error about one of these fields names the field, not the value.
-SECRET_FIELDS = frozenset({"petitioner", "id_number", "phone", "address"})
+SECRET_FIELDS = frozenset(IDENTITY)
 
 
 def validate(model: type[M], data: dict[str, Any], *, secret: bool = False) -> M:

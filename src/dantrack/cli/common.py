@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from dantrack.limits import FIRST_YEAR, LAST_YEAR, SECRET_FIELDS
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -30,7 +32,8 @@ class ReportFormat(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
-YEAR_OPTION = typer.Option(None, "--year", help="Only this year.", min=1900, max=2999)
+YEAR_OPTION = typer.Option(None, "--year", help="Only this year.", min=FIRST_YEAR,
+                           max=LAST_YEAR)
 LOCALITY_FILTER = typer.Option(
     None, "--locality", "-l", help="Code or name; includes its whole subtree."
 )
@@ -81,7 +84,7 @@ def today() -> dt.date:
 
 
 # Options whose values are personal data: an error names them but never echoes the value.
-SECRET_PARAMS = frozenset({"petitioner", "id_number", "phone", "address"})
+SECRET_PARAMS = frozenset(SECRET_FIELDS)
 # Options whose values are database targets: an error shows them as urls.shown does.
 URL_PARAMS = frozenset({"db", "target"})
 

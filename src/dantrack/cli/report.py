@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from dantrack.cli.common import ReportFormat, connection
+from dantrack.limits import FIRST_YEAR, LAST_YEAR
 
 
 def report(
     ctx: typer.Context,
-    year: int | None = typer.Option(None, "--year", help="A calendar year.", min=1900, max=2999),
+    year: int | None = typer.Option(None, "--year", help="A calendar year.", min=FIRST_YEAR,
+                                    max=LAST_YEAR),
     quarter: str | None = typer.Option(None, "--quarter", help="A quarter, e.g. 2024-Q3."),
     from_: str | None = typer.Option(None, "--from", help="First day (with --to)."),
     to: str | None = typer.Option(None, "--to", help="Last day, inclusive (with --from)."),

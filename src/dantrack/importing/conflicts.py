@@ -14,16 +14,16 @@ from dantrack.importing.model import (
     TABLE,
     Pending,
     RowProblem,
-    close_changes,
 )
 from dantrack.models import Locality, Meeting, Petition, PetitionEvent
 from dantrack.records import IDENTITY
 from dantrack.schemas import (
+    Closure,
     describe_error,
 )
+from dantrack.services import closeout, history
 from dantrack.text import fold, strip_prefix
 from dantrack.vocab import (
-    OUTSIDE_COMPETENCE,
     PetitionKind,
 )
 
@@ -106,6 +106,25 @@ class Conflicts:
             self.session.execute(insert(PetitionEvent.__table__), [self._event(
                 current["id"], "edited", {**changes, **self.source_note})])
 
+    def _write_closeout(self, current: dict[str, Any], closure: dict[str, Any]) -> None:
+        """Close a petition as the command line does (services.closeout); a close-out that
+        replaces another is a reopen followed by a close, both in the history."""
+        state = closeout.state_of(current)
+        steps = []
+        if current["outcome"] is not None:
+            note = self.source_note
+            steps.append(closeout.reopen(state, f"updated by {note['source']} from "
+                                         f"{note['file']}", history.last_close(
+                                             self.session, current["id"])))
+            state = closeout.after(state, steps[-1])
+        steps.append(closeout.close(state, Closure.model_validate(closure, context=self.context)))
+        values = {name: value for step in steps for name, value in step.values.items()}
+        table = Petition.__table__
+        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        self.session.execute(insert(PetitionEvent.__table__), [
+            self._event(current["id"], step.action, {**step.changes, **self.source_note})
+            for step in steps])
+
     def _check_links(self, item: Pending, current: dict[str, Any]) -> None:
         """A changed duplicate_of or receipt follows the command line's rules
         (services.petitions): no cycle, no original received after its duplicate."""
@@ -184,17 +203,7 @@ class Conflicts:
                 differ = ", ".join(k for k in CLOSE_FIELDS if stored[k] != closure[k])
                 self.conflicts.append(f"{item.label}: {ref} is closed already ({differ} differ)")
                 return
-        values: dict[str, Any] = {**closure, "closed_on": dt.date.fromisoformat(
-            closure["closed_on"])}
-        changes = close_changes(closure)
-        if closure["outcome"] in OUTSIDE_COMPETENCE and current["competence"] != "other":
-            values["competence"] = "other"
-            changes["competence"] = [current["competence"], "other"]
-        table = Petition.__table__
-        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
-        self.session.execute(insert(PetitionEvent.__table__), [self._event(
-            current["id"], "closed" if current["outcome"] is None else "edited",
-            {**changes, **self.source_note})])
+        self._write_closeout(current, closure)
         if current["outcome"] is None:
             self.summary.inserted += 1
         else:

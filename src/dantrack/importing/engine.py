@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from dantrack import db, lookup, records, tables
+from dantrack import clock, db, lookup, records, tables
 from dantrack.deadlines import due_on
 from dantrack.errors import Conflict, DantrackError
 from dantrack.importing import bulk
@@ -37,6 +37,7 @@ from dantrack.models import Dialogue, Meeting, Petition, PetitionEvent
 from dantrack.readers import Row
 from dantrack.schemas import (
     SECRET_FIELDS,
+    TODAY,
     Closure,
     DialogueCreate,
     LocalityCreate,
@@ -46,7 +47,8 @@ from dantrack.schemas import (
     format_value,
 )
 from dantrack.services import history, secrecy
-from dantrack.services.petitions import check_close_out, check_original_date
+from dantrack.services.closeout import check_close_out
+from dantrack.services.petitions import check_original_date
 from dantrack.services.refs import generated_number
 from dantrack.text import fold
 from dantrack.text import key as ref_key
@@ -82,6 +84,7 @@ class Importer(Conflicts):
         self.stamp = history.now()
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
         self.created_changes = history.encode(self.source_note)
+        self.context = {TODAY: clock.today()}  # one today for every row's dates
         self.prepare = getattr(self, f"_prepare_{kind}")
 
     # --- intake ------------------------------------------------------------------------
@@ -167,20 +170,20 @@ class Importer(Conflicts):
     # --- preparing rows: validate with the CLI's models, then the exchange form -----------
 
     def _prepare_localities(self, label: str, values: dict[str, Any]) -> Pending:
-        data = LocalityCreate.model_validate(values)
+        data = LocalityCreate.model_validate(values, context=self.context)
         parent = self._locality(data.parent, "parent")[1] if data.parent else None
         record = {"code": data.code, "name": data.name, "level": data.level.lower(),
                   "parent": parent}
         return Pending(label, record, {"data": data})
 
     def _prepare_meetings(self, label: str, values: dict[str, Any]) -> Pending:
-        data = MeetingCreate.model_validate(values)
+        data = MeetingCreate.model_validate(values, context=self.context)
         locality_id, code, _ = self._locality(data.locality)
         record = {**data.model_dump(mode="json"), "locality": code}
         return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
     def _prepare_dialogues(self, label: str, values: dict[str, Any]) -> Pending:
-        data = DialogueCreate.model_validate(values)
+        data = DialogueCreate.model_validate(values, context=self.context)
         locality_id, code, _ = self._locality(data.locality)
         record = {**data.model_dump(mode="json"), "locality": code}
         return Pending(label, record, {"locality_id": locality_id, "date": data.date})
@@ -188,7 +191,7 @@ class Importer(Conflicts):
     def _prepare_petitions(self, label: str, values: dict[str, Any]) -> Pending:
         # The close-out columns are checked with the close command's model, after the rest.
         closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
-        data = PetitionCreate.model_validate(values)
+        data = PetitionCreate.model_validate(values, context=self.context)
         try:
             locality_id, code, _ = self._locality(data.locality)
         except NeedsDatabase:
@@ -233,7 +236,7 @@ class Importer(Conflicts):
         for required in ("closed_on", "outcome"):
             if required not in given:
                 raise RowProblem(required, None, "is required when the row closes the petition")
-        closure = Closure.model_validate(given)
+        closure = Closure.model_validate(given, context=self.context)
         try:
             verdict = check_close_out(kind, received_on, closure)
         except DantrackError as exc:

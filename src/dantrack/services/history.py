@@ -11,7 +11,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dantrack.errors import InvalidInput
-from dantrack.models import NAME_MAX, Petition, PetitionEvent
+from dantrack.limits import NAME_MAX
+from dantrack.models import Petition, PetitionEvent
 
 
 def operator() -> str:
@@ -62,3 +63,12 @@ def record(session: Session, petition: Petition, action: str,
 def events(session: Session, petition: Petition) -> list[PetitionEvent]:
     return list(session.exec(select(PetitionEvent).where(PetitionEvent.petition_id == petition.id)
                              .order_by(PetitionEvent.id)))
+
+
+def last_close(session: Session, petition_id: int) -> dict[str, Any] | None:
+    """The changes of a petition's last `closed` entry (what its close-out changed)."""
+    changes = session.execute(
+        select(PetitionEvent.changes).where(PetitionEvent.petition_id == petition_id,
+                                            PetitionEvent.action == "closed")
+        .order_by(PetitionEvent.id.desc()).limit(1)).scalar()
+    return json.loads(changes) if changes else None

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from dantrack.deadlines import due_on
 from dantrack.errors import InvalidInput, NotFound, RuleError
-from dantrack.models import TEXT_MAX, Locality, Meeting, Petition
+from dantrack.limits import TEXT_MAX
+from dantrack.models import Locality, Meeting, Petition
 from dantrack.schemas import (
     Closure,
     EventPublic,
@@ -21,7 +22,7 @@ from dantrack.schemas import (
     PetitionUpdate,
     validate,
 )
-from dantrack.services import history, secrecy
+from dantrack.services import closeout, history, secrecy
 from dantrack.services.localities import resolve_locality, subtree_ids_query
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
@@ -29,11 +30,6 @@ from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.text import key as ref_key
 from dantrack.vocab import (
     ALIASES,
-    OUTSIDE_COMPETENCE,
-    VERDICT_ALIASES,
-    VERDICTS_BY_KIND,
-    Competence,
-    Outcome,
     PetitionKind,
     Status,
     Verdict,
@@ -229,7 +225,7 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
             f"invalid received_on '{after['received_on']}': after the close date "
             f"{petition.closed_on}", field="received_on", value=str(after["received_on"]))
     if petition.verdict:
-        _check_verdict(PetitionKind(after["kind"]), Verdict(petition.verdict))
+        closeout.check_verdict(PetitionKind(after["kind"]), Verdict(petition.verdict))
     if "received_on" in changes:
         check_duplicates_follow(session, petition.id, after["received_on"])
     _apply(session, petition, after)
@@ -268,41 +264,6 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _check_verdict(kind: PetitionKind, verdict: Verdict, text: str | None = None) -> None:
-    if verdict not in VERDICTS_BY_KIND[kind]:
-        fitting = ", ".join(sorted(v.value for v in VERDICTS_BY_KIND[kind])) or "none"
-        reason = f"does not fit a {kind.value} (allowed: {fitting})"
-        raise RuleError(f"verdict {verdict.value} {reason}", field="verdict",
-                        value=text or verdict.value, reason=reason)
-
-
-def _parse_verdict(kind: PetitionKind, text: str) -> Verdict:
-    try:
-        return parse_choice(Verdict, text, VERDICT_ALIASES.get(kind, {}))
-    except ValueError as exc:
-        raise InvalidInput(f"invalid verdict {text!r}: {exc}", field="verdict",
-                           value=text, reason=str(exc)) from None
-
-
-def check_close_out(kind: PetitionKind, received_on: dt.date, closure: Closure) -> Verdict | None:
-    """The rules of a close-out that depend on the petition, for close and import alike: not
-    before receipt, and a verdict only with resolved, in the words of the petition's kind."""
-    if closure.closed_on < received_on:
-        raise InvalidInput(
-            f"invalid closed_on '{closure.closed_on}': before received_on {received_on}",
-            field="closed_on", value=str(closure.closed_on),
-            reason=f"is before received_on {received_on}")
-    if not closure.verdict:
-        return None
-    if closure.outcome is not Outcome.resolved:
-        reason = f"is given only with outcome resolved, not {closure.outcome.value}"
-        raise RuleError(f"a verdict {reason}", field="verdict", value=closure.verdict,
-                        reason=reason)
-    verdict = _parse_verdict(kind, closure.verdict)
-    _check_verdict(kind, verdict, closure.verdict)
-    return verdict
-
-
 def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
                    verdict: str | None = None, note: str = "") -> Petition:
     petition = get_petition(session, ref)
@@ -311,51 +272,26 @@ def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str |
     if petition.closed_on is not None:
         raise RuleError(f"petition {petition.ref} is already closed "
                         f"({petition.outcome} on {petition.closed_on}); reopen it first")
-    parsed_verdict = check_close_out(PetitionKind(petition.kind), petition.received_on, closure)
-    changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
-                               "outcome": closure.outcome.value}
-    if parsed_verdict:
-        changes["verdict"] = parsed_verdict.value
-    if closure.note:
-        changes["note"] = closure.note
-    if closure.outcome in OUTSIDE_COMPETENCE and petition.competence != Competence.other:
-        changes["competence"] = [petition.competence, Competence.other.value]
-        petition.competence = Competence.other.value
-    petition.closed_on = closure.closed_on
-    petition.outcome = closure.outcome.value
-    petition.verdict = parsed_verdict.value if parsed_verdict else None
-    petition.note = closure.note
-    history.record(session, petition, "closed", changes)
-    session.flush()
+    _apply_closeout(session, petition, closeout.close(closeout.state_of(petition), closure))
     return petition
 
 
 def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
     petition = get_petition(session, ref)
-    if not reason or not reason.strip():
-        raise InvalidInput("reason must not be empty", field="reason", value=reason)
-    if len(reason) > 4000:
-        raise InvalidInput("reason is longer than 4000 characters", field="reason")
     if petition.closed_on is None:
+        closeout.check_reason(reason)
         raise RuleError(f"petition {petition.ref} is open; only a closed petition can be reopened")
-    cleared = {"closed_on": petition.closed_on.isoformat(), "outcome": petition.outcome,
-               "verdict": petition.verdict, "note": petition.note}
-    changes: dict[str, Any] = {"reason": reason, "cleared": cleared}
-    # A close as guided or forwarded set competence to other; reopening undoes that too.
-    last_close = next((e for e in reversed(history.events(session, petition))
-                       if e.action == "closed"), None)
-    if last_close is not None:
-        competence_change = json.loads(last_close.changes).get("competence")
-        if competence_change and petition.competence == competence_change[1]:
-            changes["competence"] = [petition.competence, competence_change[0]]
-            petition.competence = competence_change[0]
-    petition.closed_on = None
-    petition.outcome = None
-    petition.verdict = None
-    petition.note = ""
-    history.record(session, petition, "reopened", changes)
-    session.flush()
+    last_close = history.last_close(session, petition.id)
+    _apply_closeout(session, petition,
+                    closeout.reopen(closeout.state_of(petition), reason, last_close))
     return petition
+
+
+def _apply_closeout(session: Session, petition: Petition, change: closeout.Change) -> None:
+    for name, value in change.values.items():
+        setattr(petition, name, value)
+    history.record(session, petition, change.action, change.changes)
+    session.flush()
 
 
 def status_of(petition: Petition, today: dt.date) -> Status:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 
 from dantrack import db
-
-# Numbers past nine digits are not a sequence's: they would overflow it (an INTEGER column).
-_GENERATED = re.compile(r"^([MDP])(\d{4})-(\d{1,9})$", re.ASCII)
+from dantrack.limits import GENERATED_REF
 
 
 def new_ref(session: Session, prefix: str, year: int) -> str:
@@ -18,7 +14,7 @@ def new_ref(session: Session, prefix: str, year: int) -> str:
 
 def generated_number(prefix: str, ref: str) -> tuple[int, int] | None:
     """(year, number) of a ref in the generated form for this prefix, else None."""
-    if (m := _GENERATED.match(ref)) and m[1] == prefix:
+    if (m := GENERATED_REF.match(ref)) and m[1] == prefix:
         return int(m[2]), int(m[3])
     return None
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
 
+from dantrack.limits import SECRET_FIELDS
 from dantrack.models import Petition, PetitionEvent
 
-IDENTITY_FIELDS = ("petitioner", "id_number", "phone", "address")
+IDENTITY_FIELDS = SECRET_FIELDS
 MASK = "***"
 
 

@@ -1,0 +1,136 @@
+"""Close-out and reopening (SPEC §1 "Close-out"): the one place their rules live.
+
+Each write is a pure function of the petition's stored state that returns the new values and
+the history entry; the command line (services.petitions) and every import path (a petitions
+row that closes, a closures row, an update of a close-out: a reopen then a close) apply the
+same Change, so a rule such as "a close as guided or forwarded sets competence to other, a
+reopen gives it back" cannot drift between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dantrack.errors import InvalidInput, RuleError
+from dantrack.limits import TEXT_MAX
+from dantrack.schemas import Closure
+from dantrack.text import parse_choice
+from dantrack.vocab import (
+    OUTSIDE_COMPETENCE,
+    VERDICT_ALIASES,
+    VERDICTS_BY_KIND,
+    Competence,
+    Outcome,
+    PetitionKind,
+    Verdict,
+)
+
+# What a close-out reads of the petition, and what it may change.
+STATE = ("kind", "received_on", "competence", "closed_on", "outcome", "verdict", "note")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A write's result: the stored values to set, and the history entry that says so."""
+
+    action: str
+    values: dict[str, Any]
+    changes: dict[str, Any]
+
+
+def state_of(row: Any) -> dict[str, Any]:
+    """The close-out state of a petition (a model, or a mapping with STATE's keys)."""
+    if isinstance(row, Mapping):
+        state = {name: row[name] for name in STATE}
+    else:
+        state = {name: getattr(row, name) for name in STATE}
+    for name in ("received_on", "closed_on"):
+        if isinstance(state[name], str):
+            state[name] = dt.date.fromisoformat(state[name])
+    return state
+
+
+def close(state: Mapping[str, Any], closure: Closure) -> Change:
+    """Close an open petition: not before receipt, a verdict only with resolved and in the
+    words of its kind; guided and forwarded set competence to other."""
+    verdict = check_close_out(PetitionKind(state["kind"]), state["received_on"], closure)
+    changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
+                               "outcome": closure.outcome.value}
+    if verdict:
+        changes["verdict"] = verdict.value
+    if closure.note:
+        changes["note"] = closure.note
+    values: dict[str, Any] = {"closed_on": closure.closed_on, "outcome": closure.outcome.value,
+                              "verdict": verdict.value if verdict else None,
+                              "note": closure.note}
+    if closure.outcome in OUTSIDE_COMPETENCE and state["competence"] != Competence.other:
+        changes["competence"] = [state["competence"], Competence.other.value]
+        values["competence"] = Competence.other.value
+    return Change("closed", values, changes)
+
+
+def reopen(state: Mapping[str, Any], reason: str,
+           last_close: Mapping[str, Any] | None) -> Change:
+    """Reopen a closed petition: the close-out is cleared, and the competence that its last
+    close took away (last_close: that close's history entry) is given back."""
+    check_reason(reason)
+    closed_on = state["closed_on"]
+    cleared = {"closed_on": closed_on.isoformat() if closed_on else None,
+               "outcome": state["outcome"], "verdict": state["verdict"], "note": state["note"]}
+    changes: dict[str, Any] = {"reason": reason, "cleared": cleared}
+    values: dict[str, Any] = {"closed_on": None, "outcome": None, "verdict": None, "note": ""}
+    taken = (last_close or {}).get("competence")
+    if taken and state["competence"] == taken[1]:
+        changes["competence"] = [state["competence"], taken[0]]
+        values["competence"] = taken[0]
+    return Change("reopened", values, changes)
+
+
+def after(state: Mapping[str, Any], change: Change) -> dict[str, Any]:
+    """The state once change is applied (for a reopen followed by a close)."""
+    return {**state, **change.values}
+
+
+def check_reason(reason: str | None) -> None:
+    if not reason or not reason.strip():
+        raise InvalidInput("reason must not be empty", field="reason", value=reason)
+    if len(reason) > TEXT_MAX:
+        raise InvalidInput(f"reason is longer than {TEXT_MAX} characters", field="reason")
+
+
+def check_verdict(kind: PetitionKind, verdict: Verdict, text: str | None = None) -> None:
+    if verdict not in VERDICTS_BY_KIND[kind]:
+        fitting = ", ".join(sorted(v.value for v in VERDICTS_BY_KIND[kind])) or "none"
+        reason = f"does not fit a {kind.value} (allowed: {fitting})"
+        raise RuleError(f"verdict {verdict.value} {reason}", field="verdict",
+                        value=text or verdict.value, reason=reason)
+
+
+def parse_verdict(kind: PetitionKind, text: str) -> Verdict:
+    try:
+        return parse_choice(Verdict, text, VERDICT_ALIASES.get(kind, {}))
+    except ValueError as exc:
+        raise InvalidInput(f"invalid verdict {text!r}: {exc}", field="verdict",
+                           value=text, reason=str(exc)) from None
+
+
+def check_close_out(kind: PetitionKind, received_on: dt.date, closure: Closure) -> Verdict | None:
+    """The rules of a close-out that depend on the petition, for close and import alike: not
+    before receipt, and a verdict only with resolved, in the words of the petition's kind."""
+    if closure.closed_on < received_on:
+        raise InvalidInput(
+            f"invalid closed_on '{closure.closed_on}': before received_on {received_on}",
+            field="closed_on", value=str(closure.closed_on),
+            reason=f"is before received_on {received_on}")
+    if not closure.verdict:
+        return None
+    if closure.outcome is not Outcome.resolved:
+        reason = f"is given only with outcome resolved, not {closure.outcome.value}"
+        raise RuleError(f"a verdict {reason}", field="verdict", value=closure.verdict,
+                        reason=reason)
+    verdict = parse_verdict(kind, closure.verdict)
+    check_verdict(kind, verdict, closure.verdict)
+    return verdict
