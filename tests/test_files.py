@@ -160,6 +160,17 @@ def test_export_to_a_file_is_complete_and_private(cli, tree, tmp_path: Path) -> 
     assert partials(tmp_path) == []
 
 
+def test_export_to_a_missing_directory_or_a_directory_is_a_usage_error(cli, filled: Path,
+                                                                      tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "out.csv"
+    assert fails(cli("export", "petitions", "-o", str(missing)), 2).endswith(
+        f"Invalid value for '--output': cannot write the output to {missing}: no directory "
+        f"{missing.parent}\n")
+    assert fails(cli("export", "petitions", "-o", str(tmp_path)), 2).endswith(
+        f"Invalid value for '--output': {tmp_path} is a directory: give the output file's "
+        "name\n")
+
+
 def test_export_through_a_symlink_replaces_the_file_it_points_to(cli, filled: Path,
                                                                 tmp_path: Path) -> None:
     real = tmp_path / "shared.csv"
@@ -285,10 +296,18 @@ def test_restore_refuses_a_damaged_backup(cli, filled: Path, tmp_path: Path) -> 
 def leftovers(directory: Path, pid: int) -> list[Path]:
     made = [directory / f".copy.sqlite.{pid}.0badcafe.dantrack-partial",
             directory / f".copy.sqlite.{pid}.0badcafe.dantrack-partial-journal",
-            directory / f".copy.sqlite.{pid}.partial"]  # an earlier version's name
+            directory / f".copy.sqlite.{pid}.partial",  # an earlier version's names
+            directory / f".copy.sqlite.{pid}.partial-journal"]
     for path in made:
-        path.write_bytes(b"half a copy")
+        path.write_bytes(b"SQLite format 3\x00half a copy")
     return made
+
+
+def test_an_earlier_name_that_holds_no_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / f".download.{DEAD_PID}.partial"
+    other.write_bytes(b"someone else's file")
+    assert files.remove_leftovers(tmp_path) == []
+    assert other.exists()
 
 
 def test_a_killed_backups_leftovers_go_at_the_next_backup(cli, filled: Path,

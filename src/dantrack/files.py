@@ -25,10 +25,16 @@ from dantrack.errors import DantrackError, RuleError
 
 COMPANIONS = ("-wal", "-shm", "-journal")
 PARTIAL = ".dantrack-partial"
-# Ours, and the `.NAME.PID.partial` that earlier versions' backups used.
-_LEFTOVER = re.compile(r"^\..+\.(\d+)\.(?:[0-9a-f]{8}\.dantrack-partial|partial)"
-                       r"(?:-journal|-wal|-shm)?$")
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.dantrack-partial(?:-journal|-wal|-shm)?$")
+# What earlier versions' backups left: removed only when it is an SQLite file (or empty),
+# since another program might use such a name.
+_LEGACY = re.compile(r"^\..+\.(\d+)\.partial$")
 _NAME_ROOM = 120  # keeps the temporary's name within the file system's 255 bytes
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class CannotWrite(DantrackError):
+    """The target's directory is missing, not writable, or the target is a directory."""
 
 
 def database_files(database: str | os.PathLike[str] | None) -> set[Path]:
@@ -77,13 +83,12 @@ def check_target(target: Path, *, database: Any = None, force: bool | None = Non
     target = target.expanduser()
     refuse_database_files(target, database)
     if target.is_dir():
-        raise RuleError(f"{target} is a directory: give the {_noun(what)} file's name")
+        raise CannotWrite(f"{target} is a directory: give the {_noun(what)} file's name")
     if force is False and (target.exists() or target.is_symlink()):
         raise RuleError(f"{target} exists already: give --force to overwrite it")
     resolved = Path(os.path.realpath(target.absolute()))
     if not resolved.parent.is_dir():
-        raise DantrackError(f"cannot write {what} to {target}: "
-                            f"no directory {target.parent}")
+        raise CannotWrite(f"cannot write {what} to {target}: no directory {target.parent}")
     return resolved
 
 
@@ -131,7 +136,7 @@ def _create_temporary(final: Path, target: Path, what: str) -> Path:
         os.close(fd)
         os.chmod(temporary, 0o600)  # whatever the umask
     except OSError as exc:
-        raise DantrackError(f"cannot write {what} to {target}: {exc.strerror}") from None
+        raise CannotWrite(f"cannot write {what} to {target}: {exc.strerror}") from None
     return temporary
 
 
@@ -184,13 +189,26 @@ def remove_leftovers(directory: Path) -> list[Path]:
     except OSError:
         return removed
     for name in names:
-        match = _LEFTOVER.match(name)
-        if match is None or _alive(int(match[1])):
+        if (match := _LEFTOVER.match(name)) and not _alive(int(match[1])):
+            doomed = [directory / name]
+        elif (match := _LEGACY.match(name)) and not _alive(int(match[1])) \
+                and _is_sqlite(directory / name):
+            doomed = [directory / name, directory / f"{name}-journal"]
+        else:
             continue
-        with contextlib.suppress(OSError):
-            (directory / name).unlink()
-            removed.append(directory / name)
+        for path in doomed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
     return removed
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return _SQLITE_HEADER.startswith(handle.read(len(_SQLITE_HEADER)))
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -10,7 +10,6 @@ from typing import Any
 import typer
 
 from dantrack.cli.common import LOCALITY_FILTER, REVEAL_OPTION, YEAR_OPTION, done, session
-from dantrack.errors import DantrackError
 
 
 class ImportKind(StrEnum):
@@ -122,13 +121,10 @@ def _output_stream(ctx: typer.Context, stack: contextlib.ExitStack, output: str)
     """The -o file: complete or not at all (an existing file stays as it was), never the
     database, private to its owner."""
     from dantrack import db
-    from dantrack.errors import RuleError
-    from dantrack.files import output_file
+    from dantrack.files import CannotWrite, output_file
 
     database = db.locate(ctx.find_root().obj.db).target
     try:
         return stack.enter_context(output_file(output, database=database))
-    except RuleError:
-        raise
-    except DantrackError as exc:  # no such directory, no permission: a usage error, as before
+    except CannotWrite as exc:  # no such directory, no permission: a usage error, as before
         raise typer.BadParameter(exc.message, param_hint="'--output'") from None
