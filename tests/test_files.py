@@ -367,3 +367,40 @@ def test_upgrade_copy_never_stands_half_written_under_its_final_name(
     migrations.backup_sqlite(filled, final)
     assert mode(final) == 0o600
     assert petition_refs(final) == petition_refs(filled)
+
+
+KILLED_BACKUP = """
+import sys, time
+from pathlib import Path
+from dantrack import maintenance
+from dantrack.db import Location, open_database
+
+database = open_database(Location(sys.argv[1], "test"), write=False)
+def progress(copied, total):
+    print("copying", flush=True)
+    time.sleep(60)  # killed here, half-way
+maintenance.backup(database, Path(sys.argv[2]), pages_per_step=1, progress=progress)
+"""
+
+
+def test_a_backup_killed_half_way_leaves_nothing_under_its_name_and_is_cleaned_up(
+        cli, filled: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "backups" / "copy.sqlite"
+    target.parent.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(filled), str(target)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "copying\n"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    left = sorted(p.name for p in target.parent.iterdir())
+    assert left and all(name.startswith(f".copy.sqlite.{process.pid}.") for name in left)
+    assert not target.exists()
+    ok(cli("db", "backup", str(target)))
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite"]
+    assert petition_refs(target) == petition_refs(filled)
