@@ -244,11 +244,21 @@ def _open_sqlite(location: Location, *, write: bool, create: bool) -> Database:
         )
     if not exists:
         _create_file(path)
+    if write:
+        _remove_leftovers(path)
     database = Database(_sqlite_engine(path, write=write), location, writable=write)
     if not exists:
         _use_wal(database)
         _create_schema(database)
     return database
+
+
+def _remove_leftovers(path: Path) -> None:
+    """What a killed backup or upgrade of this database left beside it (a cheap glob)."""
+    from dantrack.files import remove_leftovers
+
+    for directory in {path.absolute().parent, path.resolve().parent}:
+        remove_leftovers(directory)
 
 
 def _use_wal(database: Database) -> None:

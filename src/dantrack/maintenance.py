@@ -13,7 +13,6 @@ change under it, the copy never has to restart however busy the writers are.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -377,48 +376,21 @@ def backup(database: Database, target: Path, *, force: bool = False,
            progress: Callable[[int, int], None] | None = None) -> BackupResult:
     """Copy the database to target (mode 0600) while others go on writing.
 
-    The copy is written beside target under a temporary name and moved into place only when
-    complete, so target is never a half-written file; without force an existing target is
-    refused (also when it appears while the copy is made).
+    Written through files.replacing: target is never a half-written file, never the database
+    or one of its companions; without force an existing target is refused (also when it
+    appears while the copy is made). Through a link, the file the link points to is replaced.
     """
+    from dantrack.files import replacing
+
     if database.dialect != "sqlite":
         refuse_server_backup(database.location)
-    source = Path(database.location.target).expanduser().resolve()
-    target = target.expanduser()
-    _check_target(source, target, force=force)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     started = time.monotonic()
-    try:
-        _create_private(temporary)
+    with replacing(target, database=database.location.target, force=force,
+                   what="the backup") as temporary:
         pages = _copy(database, temporary, pages_per_step=pages_per_step, pause=pause,
                       progress=progress)
-        _publish(temporary, target, force=force)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    target = target.expanduser()
     return BackupResult(target, pages, target.stat().st_size, time.monotonic() - started)
-
-
-def _check_target(source: Path, target: Path, *, force: bool) -> None:
-    if target.is_dir():
-        raise RuleError(f"{target} is a directory: give the backup file's name")
-    if target.exists() or target.is_symlink():
-        if target.resolve() == source:
-            raise RuleError(f"{target} is the database itself: give another file")
-        if not force:
-            raise RuleError(f"{target} exists already: give --force to overwrite it")
-    if not target.parent.is_dir():
-        raise DantrackError(f"cannot write the backup to {target}: "
-                            f"no directory {target.parent}")
-
-
-def _create_private(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-    except OSError as exc:
-        raise DantrackError(f"cannot write the backup to {path.parent}: {exc.strerror}") from None
 
 
 def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: float,
@@ -449,30 +421,4 @@ def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: fl
         finally:
             destination.close()
         connection.rollback()
-    with open(temporary, "rb+") as handle:
-        os.fsync(handle.fileno())
     return pages
-
-
-def _publish(temporary: Path, target: Path, *, force: bool) -> None:
-    if force:
-        os.replace(temporary, target)
-    else:
-        try:
-            os.link(temporary, target)  # fails if target appeared meanwhile: never overwrite
-        except FileExistsError:
-            raise RuleError(f"{target} exists already: give --force to overwrite it") from None
-        except OSError:  # a file system without hard links
-            if target.exists():
-                raise RuleError(f"{target} exists already: give --force to overwrite it") \
-                    from None
-            os.replace(temporary, target)
-        temporary.unlink(missing_ok=True)
-    try:
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:
-        pass

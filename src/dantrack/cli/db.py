@@ -1,4 +1,4 @@
-"""dantrack db upgrade|check|backup"""
+"""dantrack db upgrade|check|backup|restore|copy"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from dantrack.cli.common import check_arguments, done
 
-app = typer.Typer(help="The database itself: schema upgrades, integrity checks, backups.",
+app = typer.Typer(help="The database itself: schema upgrades, integrity checks, backups and restores.",
                   no_args_is_help=True)
 
 
@@ -88,6 +88,30 @@ def backup(
         database.dispose()
     done(f"Backed up {location.shown} to {result.target} "
          f"({result.size / 1_048_576:.1f} MiB in {result.seconds:.1f} s)")
+
+
+@app.command("restore")
+def restore(
+    ctx: typer.Context,
+    backup: Path = typer.Argument(..., metavar="BACKUP", show_default=False,
+                                  help="A backup written by dantrack db backup."),
+) -> None:
+    """Put a backup in place of the database (SQLite), with exactly the backup's records.
+
+    The backup is checked first (a dantrack database this version knows, integrity ok). It
+    is refused while any other program has the database open (exit 4). The database as it
+    was is kept as NAME.before-restore, and its -wal, -shm and -journal files are removed:
+    copying a backup over the file by hand would let a stale -wal damage it. PostgreSQL
+    databases are restored on the server (pg_restore).
+
+    Example: dantrack db restore ~/backups/reception-2024-12-31.sqlite
+    """
+    from dantrack import db
+    from dantrack.restore import restore as restore_backup
+
+    check_arguments(ctx)
+    result = restore_backup(db.locate(ctx.find_root().obj.db), backup)
+    done(result.line())
 
 
 @app.command("upgrade")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
+from typing import Any
 
 import typer
 
@@ -123,20 +125,24 @@ def export(
     from dantrack.exporting import export_records
     from dantrack.output import write_export
 
-    stream = None
-    if output:
-        try:
-            stream = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        except OSError as exc:
-            raise typer.BadParameter(f"cannot write {output}: {exc.strerror}",
-                                     param_hint="'--output'") from None
-    try:
+    with contextlib.ExitStack() as stack:
+        stream = _output_stream(ctx, stack, output) if output else None
         with session(ctx, write=reveal, create=False) as s:
             rows = export_records(s, kind=kind.value, year=year, locality=locality,
                                   reveal=reveal)
             count = write_export(rows, records.COLUMNS[kind.value], fmt.value, stream)
-    finally:
-        if stream is not None:
-            stream.close()
     if output:
         done(f"Exported {count} {kind.value} to {output}")
+
+
+def _output_stream(ctx: typer.Context, stack: contextlib.ExitStack, output: str) -> Any:
+    """The -o file: complete or not at all (an existing file stays as it was), never the
+    database, private to its owner."""
+    from dantrack import db
+    from dantrack.files import CannotWrite, output_file
+
+    database = db.locate(ctx.find_root().obj.db).target
+    try:
+        return stack.enter_context(output_file(output, database=database))
+    except CannotWrite as exc:  # no such directory, no permission: a usage error, as before
+        raise typer.BadParameter(exc.message, param_hint="'--output'") from None

@@ -154,20 +154,18 @@ def _backup_path(path: Path, revision: str) -> Path:
 
 def backup_sqlite(source: Path, target: Path) -> Path:
     """A consistent copy of an SQLite database (the online backup API), readable by its owner
-    only."""
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
+    only. Written under a temporary name and renamed when complete: a killed upgrade never
+    leaves a partial copy under the name of a good one."""
+    from dantrack.files import replacing
+
+    with replacing(target, database=source, force=False, what="the copy") as temporary:
         reader = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
-        writer = sqlite3.connect(target)
+        writer = sqlite3.connect(temporary)
         try:
             reader.backup(writer)
         finally:
             writer.close()
             reader.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
     return target
 
 
