@@ -24,7 +24,7 @@ def export_records(session: Session, *, kind: str, year: int | None = None,
     With reveal, the session is committed after each batch's reveals are recorded."""
     subtree = None
     if locality:
-        subtree = lookup.subtree_ids(lookup.resolve_locality(session, locality).path)
+        subtree = lookup.subtree(lookup.resolve_locality(session, locality))
     columns = records.COLUMNS[kind]
     for batch in records.batches(session, kind, year=year, subtree=subtree):
         secret = [record for record in batch if record.get("secret")]

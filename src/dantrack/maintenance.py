@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -322,16 +322,9 @@ def _sequences(connection: Connection) -> Iterator[Finding]:
 
 
 def _locality_paths(connection: Connection) -> Iterator[Finding]:
-    loc = _tables().locality
-    parent = aliased(loc)
-    own = cast(loc.c.id, String) + "/"
-    query = (select(loc.c.code, loc.c.path, parent.c.id)
-             .outerjoin(parent, parent.c.id == loc.c.parent_id)
-             .where(or_(and_(loc.c.parent_id.is_(None), loc.c.path != "/" + own),
-                        and_(loc.c.parent_id.is_not(None),
-                             or_(parent.c.id.is_(None), loc.c.path != parent.c.path + own))))
-             .order_by(loc.c.code))
-    yield from _refs(connection, query,
+    from dantrack import lookup
+
+    yield from _refs(connection, lookup.misplaced(connection),
                      lambda path, parent_id: f"tree path {path!r} does not match its parent",
                      "locality_tree")
 

@@ -206,17 +206,9 @@ def build_report(connection: Any, *, period: Period, locality: str | None = None
     connection: an SQLAlchemy connection or session.
     """
     top, parts = _scope(connection, locality)
-    prefix = top.path if top is not None else "/"
-    subtree = lookup.subtree_ids(prefix)
-    # Which direct child each locality of the subtree rolls up to: the path segment after the
-    # reported locality's own path names it.
-    index_of = {str(part.id): i for i, part in enumerate(parts)}
-    loc = tables.locality.c
-    part_of = {
-        locality_id: index_of.get(path[len(prefix):].split("/", 1)[0])
-        for locality_id, path in connection.execute(
-            select(loc.id, loc.path).where(loc.path.startswith(prefix)))
-    }
+    subtree = lookup.subtree(top)
+    # Which direct child each unit the report counts rolls up to.
+    part_of = lookup.rollup(connection, top, parts)
     # Sums per (target, kind): target 0 is the reported locality, i + 1 its i-th child.
     sums: dict[tuple[int, str], list[int]] = {}
     for row in connection.execute(_petition_query(period, subtree)):

@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 
+from dantrack import lookup
+from dantrack.errors import RuleError
 from dantrack.importing.model import (
     CLOSE_FIELDS,
     PETITION_COLUMNS,
@@ -151,26 +153,14 @@ class Conflicts:
         values: dict[str, Any] = {"name": data.name, "level": data.level.lower(),
                                   "name_folded": folded, "bare_folded": strip_prefix(folded)}
         if item.record["parent"] != current["parent"]:
-            old_path = self.session.execute(select(table.c.path).where(
-                table.c.id == current["id"])).scalar_one()
-            parent_id, _, parent_path = (self._locality(item.record["parent"])
-                                         if item.record["parent"] else (None, None, "/"))
-            if parent_path.startswith(old_path):
-                raise RowProblem("parent", item.record["parent"],
-                                 "lies inside this locality's own subtree")
-            new_path = f"{parent_path}{current['id']}/"
-            values["parent_id"] = parent_id
-            self._move_subtree(old_path, new_path)
+            parent_id = self._locality(item.record["parent"])[0] if item.record["parent"] \
+                else None
+            try:
+                lookup.move(self.session, current["id"], parent_id)
+            except RuleError as exc:
+                raise RowProblem("parent", item.record["parent"], exc.reason) from None
         self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
         self.localities.clear()
-
-    def _move_subtree(self, old_path: str, new_path: str) -> None:
-        table = Locality.__table__
-        rows = self.session.execute(select(table.c.id, table.c.path).where(
-            table.c.path.startswith(old_path))).all()
-        for locality_id, path in rows:
-            self.session.execute(update(table).where(table.c.id == locality_id)
-                                 .values(path=new_path + path[len(old_path):]))
 
     def _close(self, item: Pending, current: dict[str, Any] | None) -> None:
         """A closures row: close the petition it names, idempotently."""

@@ -25,7 +25,6 @@ from dantrack.importing.model import (
     TABLE,
     ImportFailed,
     NeedsDatabase,
-    ParentRef,
     Pending,
     Problem,
     RowProblem,
@@ -79,7 +78,7 @@ class Importer(Conflicts):
         self.errors: list[str] = []
         self.error_count = 0
         self.conflicts: list[str] = []
-        self.localities: dict[str, tuple[int, str, str]] = {}
+        self.localities: dict[str, tuple[int, str]] = {}
         self.operator = history.operator()
         self.stamp = history.now()
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
@@ -150,11 +149,11 @@ class Importer(Conflicts):
     def load_localities(self) -> None:
         """Every locality by code: what files mostly carry (a few thousand)."""
         loc = tables.locality.c
-        self.localities = {code: (locality_id, code, path) for locality_id, code, path in
-                           self.session.execute(select(loc.id, loc.code, loc.path))}
+        self.localities = {code: (locality_id, code) for locality_id, code in
+                           self.session.execute(select(loc.id, loc.code))}
 
-    def _locality(self, text: str, column: str = "locality") -> tuple[int, str, str]:
-        """(id, code, path) of a locality named in a row, cached for the run."""
+    def _locality(self, text: str, column: str = "locality") -> tuple[int, str]:
+        """(id, code) of a locality named in a row, cached for the run."""
         if not self.localities and self.kind != "localities" and self.session is not None:
             self.load_localities()
         if text not in self.localities:
@@ -164,7 +163,7 @@ class Importer(Conflicts):
                 row = lookup.resolve_locality(self.session, text)
             except DantrackError as exc:
                 raise RowProblem(column, text, exc.message) from None
-            self.localities[text] = (row.id, row.code, row.path)
+            self.localities[text] = (row.id, row.code)
         return self.localities[text]
 
     # --- preparing rows: validate with the CLI's models, then the exchange form -----------
@@ -178,13 +177,13 @@ class Importer(Conflicts):
 
     def _prepare_meetings(self, label: str, values: dict[str, Any]) -> Pending:
         data = MeetingCreate.model_validate(values, context=self.context)
-        locality_id, code, _ = self._locality(data.locality)
+        locality_id, code = self._locality(data.locality)
         record = {**data.model_dump(mode="json"), "locality": code}
         return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
     def _prepare_dialogues(self, label: str, values: dict[str, Any]) -> Pending:
         data = DialogueCreate.model_validate(values, context=self.context)
-        locality_id, code, _ = self._locality(data.locality)
+        locality_id, code = self._locality(data.locality)
         record = {**data.model_dump(mode="json"), "locality": code}
         return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
@@ -193,7 +192,7 @@ class Importer(Conflicts):
         closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
         data = PetitionCreate.model_validate(values, context=self.context)
         try:
-            locality_id, code, _ = self._locality(data.locality)
+            locality_id, code = self._locality(data.locality)
         except NeedsDatabase:
             values.update(closing)  # the row goes back whole, to be checked where the database is
             raise
@@ -295,11 +294,9 @@ class Importer(Conflicts):
         from dantrack.services.localities import insert_locality
 
         for item in items:
-            parent = None
-            if item.record["parent"]:
-                parent_id, _, parent_path = self._locality(item.record["parent"])
-                parent = ParentRef(parent_id, parent_path)
-            insert_locality(self.session, item.values["data"], parent)  # type: ignore[arg-type]
+            parent_id = self._locality(item.record["parent"])[0] if item.record["parent"] \
+                else None
+            insert_locality(self.session, item.values["data"], parent_id)
             self.summary.inserted += 1
 
     def _insert_meetings(self, items: list[Pending]) -> None:

@@ -86,14 +86,6 @@ class ImportFailed(InvalidInput):
     """Invalid rows: exit 3, nothing written."""
 
 
-@dataclass
-class ParentRef:
-    """What insert_locality needs of a parent: its id and path."""
-
-    id: int
-    path: str
-
-
 def may_be_denunciation(values: dict[str, Any]) -> bool:
     """Whether a row's kind is, or could be, a denunciation (an unreadable kind could)."""
     try:

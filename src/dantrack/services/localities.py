@@ -21,23 +21,23 @@ def add_locality(session: Session, *, code: str, name: str, level: str,
     if find_by_code(session, data.code) is not None:
         raise Conflict(f"locality {data.code} exists already")
     parent_row = resolve_locality(session, data.parent) if data.parent else None
-    return insert_locality(session, data, parent_row)
+    return insert_locality(session, data, parent_row.id if parent_row else None)
 
 
-def insert_locality(session: Session, data: LocalityCreate, parent: Locality | None) -> Locality:
+def insert_locality(session: Session, data: LocalityCreate, parent_id: int | None) -> Locality:
     folded = fold(data.name)
     row = Locality(
         code=data.code,
         name=data.name,
         level=data.level.lower(),
-        parent_id=parent.id if parent else None,
+        parent_id=parent_id,
         name_folded=folded,
         bare_folded=strip_prefix(folded),
     )
     session.add(row)
     session.flush()
-    row.path = f"{parent.path if parent else '/'}{row.id}/"
-    session.flush()
+    lookup.place(session, row.id, parent_id)
+    session.refresh(row)
     return row
 
 
@@ -49,21 +49,13 @@ def list_localities(session: Session, *, under: str | None = None) -> list[Local
     """All localities, or the subtree under one (itself included), in tree order."""
     query = select(Locality)
     if under:
-        root = resolve_locality(session, under)
-        query = query.where(Locality.path.startswith(root.path))
-    rows = list(session.exec(query))
-    by_id = {row.id: row for row in rows}
-    # Tree order: sort by the codes along each path, so children follow their parent.
-    def key(row: Locality) -> list[str]:
-        ids = [int(part) for part in row.path.strip("/").split("/")]
-        return [by_id[i].code if i in by_id else "" for i in ids]
-
-    return sorted(rows, key=key)
+        query = query.where(Locality.id.in_(lookup.subtree(resolve_locality(session, under))))
+    return lookup.tree_order(list(session.exec(query)))
 
 
 def subtree_ids_query(locality):  # type: ignore[no-untyped-def]
     """A subquery of the ids of a locality's whole subtree (itself included)."""
-    return lookup.subtree_ids(locality.path)
+    return lookup.subtree(locality)
 
 
 def public_localities(session: Session, rows: list[Locality]) -> list[LocalityPublic]:
