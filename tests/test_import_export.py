@@ -440,3 +440,20 @@ def test_the_bulk_writer_names_every_column_of_the_petition_table() -> None:
 
     assert sorted(["id", *PETITION_COLUMNS]) == sorted(c.name for c in Petition.__table__.c)
 
+
+
+def test_a_dry_run_of_the_library_writes_nothing_by_itself(db, tree) -> None:  # type: ignore[no-untyped-def]
+    """run_import(dry_run=True) leaves nothing behind even when its caller commits."""
+    from dantrack.importing import run_import
+    from dantrack.readers import Source
+    from dantrack.services.petitions import list_petitions
+
+    data = io.BytesIO(PETITIONS.encode("utf-8"))
+    with db.session() as s:  # commits when the block ends
+        summary = run_import(s, kind="petitions", source=Source(data, "csv", "p.csv"),
+                             dry_run=True)
+    assert (summary.inserted, summary.dry_run) == (2, True)
+    with db.session() as s:
+        from datetime import date
+
+        assert list_petitions(s, today=date(2024, 12, 31)) == []

@@ -89,8 +89,6 @@ def import_(
                                  on_conflict=on_conflict.value, ignore_extra=ignore_extra,
                                  dry_run=dry_run, progress=update, reveal=reveal,
                                  revealed=revealed)
-            if dry_run:
-                s.rollback()
     finally:
         if revealed:  # recorded before anything is said of the comparison, even a failure
             _record_reveals(ctx, revealed)

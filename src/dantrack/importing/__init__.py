@@ -58,12 +58,19 @@ def run_import(session: Session, *, kind: str, source: Source, on_conflict: str 
     # The modules and objects made so far live as long as the process: set them aside, so
     # that the collector's passes over a long import only walk what the import allocates.
     gc.freeze()
-    with bulk.tuned(session):
-        if not (worker.usable(importer, source) and worker.run(importer, source, progress)):
-            for row in source.rows():
-                importer.add(row)
-                if progress is not None and importer.summary.rows % 1000 == 0:
-                    progress(source.bytes_read)
-        importer.flush()
-    importer.finish()
+    # A dry run does all the work inside a savepoint it then rolls back: it writes nothing,
+    # whatever the caller does with its transaction.
+    dry = session.begin_nested() if dry_run else None
+    try:
+        with bulk.tuned(session):
+            if not (worker.usable(importer, source) and worker.run(importer, source, progress)):
+                for row in source.rows():
+                    importer.add(row)
+                    if progress is not None and importer.summary.rows % 1000 == 0:
+                        progress(source.bytes_read)
+            importer.flush()
+        importer.finish()
+    finally:
+        if dry is not None and dry.is_active:
+            dry.rollback()
     return importer.summary
