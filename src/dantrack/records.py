@@ -13,28 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from dantrack.kinds import KINDS
 from dantrack.limits import SECRET_FIELDS
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "localities": ("code", "name", "level", "parent"),
-    "meetings": ("ref", "date", "locality", "kind", "body", "host", "host_title", "place",
-                 "citizens", "delegations", "note"),
-    "dialogues": ("ref", "date", "locality", "body", "leader", "leader_title", "citizens",
-                  "topic", "outcome", "petition"),
-    "petitions": ("ref", "kind", "received_on", "locality", "channel", "petitioner", "id_number",
-                  "phone", "address", "signatories", "subject", "meeting", "competence",
-                  "accepted_on", "complex", "remote", "duplicate_of", "closed_on", "outcome",
-                  "verdict", "note"),
-    "closures": ("ref", "closed_on", "outcome", "verdict", "note"),
-}
-REQUIRED: dict[str, frozenset[str]] = {
-    "localities": frozenset({"code", "name", "level"}),
-    "meetings": frozenset({"date", "locality", "kind", "body"}),
-    "dialogues": frozenset({"date", "locality", "body"}),
-    "petitions": frozenset({"kind", "received_on", "locality"}),
-    "closures": frozenset({"ref", "closed_on", "outcome"}),
-}
-EXPORTABLE = ("localities", "meetings", "dialogues", "petitions")
+COLUMNS: dict[str, tuple[str, ...]] = {name: kind.columns for name, kind in KINDS.items()}
+REQUIRED: dict[str, frozenset[str]] = {name: kind.required for name, kind in KINDS.items()}
+EXPORTABLE = tuple(name for name, kind in KINDS.items() if kind.exported)
 IDENTITY = SECRET_FIELDS
 # Stored values read with the exchange columns but never written to a file: whether a
 # petition's identity is secret (services.secrecy).
@@ -45,27 +29,47 @@ def plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _query(kind: str):  # type: ignore[no-untyped-def]
-    """A select whose rows are (id, *the kind's columns) in the exchange form."""
-    from dantrack.models import Dialogue, Locality, Meeting, Petition
+def table_of(kind: str) -> Any:
+    """The stored table of a kind (closures: the petitions they close)."""
+    from sqlmodel import SQLModel
 
-    if kind == "localities":
-        parent = aliased(Locality)
-        return (select(Locality.id, Locality.code, Locality.name, Locality.level,
-                       parent.code.label("parent"))
-                .outerjoin(parent, parent.id == Locality.parent_id))
-    if kind == "meetings":
-        return (select(Meeting.id, Meeting.ref, Meeting.date, Locality.code.label("locality"),
-                       Meeting.kind, Meeting.body, Meeting.host, Meeting.host_title,
-                       Meeting.place, Meeting.citizens, Meeting.delegations, Meeting.note)
-                .join(Locality, Locality.id == Meeting.locality_id))
-    if kind == "dialogues":
-        return (select(Dialogue.id, Dialogue.ref, Dialogue.date,
-                       Locality.code.label("locality"), Dialogue.body, Dialogue.leader,
-                       Dialogue.leader_title, Dialogue.citizens, Dialogue.topic,
-                       Dialogue.outcome, Petition.ref.label("petition"))
-                .join(Locality, Locality.id == Dialogue.locality_id)
-                .outerjoin(Petition, Petition.id == Dialogue.petition_id))
+    from dantrack import models  # noqa: F401  (registers the tables)
+
+    return SQLModel.metadata.tables[KINDS[kind].table]
+
+
+def _localities() -> Any:
+    from dantrack.models import Locality
+
+    parent = aliased(Locality)
+    return (select(Locality.id, Locality.code, Locality.name, Locality.level,
+                   parent.code.label("parent"))
+            .outerjoin(parent, parent.id == Locality.parent_id))
+
+
+def _meetings() -> Any:
+    from dantrack.models import Locality, Meeting
+
+    return (select(Meeting.id, Meeting.ref, Meeting.date, Locality.code.label("locality"),
+                   Meeting.kind, Meeting.body, Meeting.host, Meeting.host_title,
+                   Meeting.place, Meeting.citizens, Meeting.delegations, Meeting.note)
+            .join(Locality, Locality.id == Meeting.locality_id))
+
+
+def _dialogues() -> Any:
+    from dantrack.models import Dialogue, Locality, Petition
+
+    return (select(Dialogue.id, Dialogue.ref, Dialogue.date,
+                   Locality.code.label("locality"), Dialogue.body, Dialogue.leader,
+                   Dialogue.leader_title, Dialogue.citizens, Dialogue.topic,
+                   Dialogue.outcome, Petition.ref.label("petition"))
+            .join(Locality, Locality.id == Dialogue.locality_id)
+            .outerjoin(Petition, Petition.id == Dialogue.petition_id))
+
+
+def _petitions() -> Any:
+    from dantrack.models import Locality, Meeting, Petition
+
     original = aliased(Petition)
     return (select(Petition.id, Petition.ref, Petition.kind, Petition.received_on,
                    Locality.code.label("locality"), Petition.channel, Petition.petitioner,
@@ -79,12 +83,12 @@ def _query(kind: str):  # type: ignore[no-untyped-def]
             .outerjoin(original, original.id == Petition.duplicate_of_id))
 
 
-def _key_column(kind: str):  # type: ignore[no-untyped-def]
-    from dantrack.models import Dialogue, Locality, Meeting, Petition
-
-    table = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
-             "petitions": Petition, "closures": Petition}[kind]
-    return table.code if kind == "localities" else table.ref
+# Per stored table: a select whose rows are (id, *the kind's columns, *HIDDEN) in the
+# exchange form.
+QUERIES = {"locality": _localities, "meeting": _meetings, "dialogue": _dialogues,
+           "petition": _petitions}
+# The kind whose exchange form a table's records take (closures read petitions).
+RECORDED_AS = {kind.table: name for name, kind in KINDS.items() if kind.exported}
 
 
 def _as_record(kind: str, row: Any) -> dict[str, Any]:
@@ -93,17 +97,19 @@ def _as_record(kind: str, row: Any) -> dict[str, Any]:
 
 
 def existing(connection: Any, kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """The records already stored under these refs (codes for localities), by key."""
+    """The records already stored under these keys (refs, or codes for localities), by key,
+    in the exchange form of the kind they are stored as (closures: petitions)."""
     if not keys:
         return {}
-    source = "petitions" if kind == "closures" else kind
-    column = _key_column(source)
+    spec = KINDS[kind]
+    source = RECORDED_AS[spec.table]
+    column = table_of(kind).c[spec.key]
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        for row in connection.execute(_query(source).where(column.in_(chunk))):
+        for row in connection.execute(QUERIES[spec.table]().where(column.in_(chunk))):
             record = _as_record(source, row)
-            found[record["code" if source == "localities" else "ref"]] = record
+            found[record[spec.key]] = record
     return found
 
 
@@ -117,24 +123,19 @@ def stream(connection: Any, kind: str, *, year: int | None = None,
 def batches(connection: Any, kind: str, *, year: int | None = None,
             subtree: Any = None, batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
     """stream, a batch of records at a time (each batch read by one statement)."""
-    from dantrack.models import Dialogue, Locality, Meeting, Petition
-
-    table = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
-             "petitions": Petition}[kind]
-    query = _query(kind)
-    date_column = {"meetings": Meeting.date, "dialogues": Dialogue.date,
-                   "petitions": Petition.received_on}.get(kind)
-    if year is not None and date_column is not None:
+    spec = KINDS[kind]
+    table = table_of(kind)
+    query = QUERIES[spec.table]()
+    if year is not None and spec.date is not None:
         import datetime as dt
 
-        query = query.where(date_column >= dt.date(year, 1, 1),
-                            date_column <= dt.date(year, 12, 31))
+        query = query.where(table.c[spec.date] >= dt.date(year, 1, 1),
+                            table.c[spec.date] <= dt.date(year, 12, 31))
     if subtree is not None:
-        locality_column = Locality.id if kind == "localities" else table.locality_id
-        query = query.where(locality_column.in_(subtree))
+        query = query.where(table.c[spec.placed_by].in_(subtree))
     last_id = 0
     while True:  # keyset pages: memory stays flat however large the table
-        rows = connection.execute(query.where(table.id > last_id).order_by(table.id)
+        rows = connection.execute(query.where(table.c.id > last_id).order_by(table.c.id)
                                   .limit(batch)).all()
         if not rows:
             return

@@ -10,21 +10,7 @@ from typing import Any
 import typer
 
 from dantrack.cli.common import LOCALITY_FILTER, REVEAL_OPTION, YEAR_OPTION, done, session
-
-
-class ImportKind(StrEnum):
-    localities = "localities"
-    meetings = "meetings"
-    dialogues = "dialogues"
-    petitions = "petitions"
-    closures = "closures"
-
-
-class ExportKind(StrEnum):
-    localities = "localities"
-    meetings = "meetings"
-    dialogues = "dialogues"
-    petitions = "petitions"
+from dantrack.kinds import Exported, Imported
 
 
 class FileFormat(StrEnum):
@@ -46,7 +32,7 @@ class SummaryFormat(StrEnum):
 
 def import_(
     ctx: typer.Context,
-    kind: ImportKind = typer.Argument(..., help="What the file holds."),
+    kind: Imported = typer.Argument(..., help="What the file holds."),
     file: str = typer.Argument(..., help="CSV, JSON array or JSON Lines file; - for stdin."),
     fmt: FileFormat | None = typer.Option(
         None, "--format", "-f", help="The file's format; default: from its extension "
@@ -107,7 +93,7 @@ def _record_reveals(ctx: typer.Context, petition_ids: list[int]) -> None:
 
 def export(
     ctx: typer.Context,
-    kind: ExportKind = typer.Argument(..., help="What to export."),
+    kind: Exported = typer.Argument(..., help="What to export."),
     fmt: FileFormat = typer.Option(FileFormat.csv, "--format", "-f", help="csv, json or jsonl."),
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,

@@ -1,4 +1,8 @@
-"""The importer: validate each row with the CLI's models, write new rows in batches."""
+"""The importer: validate each row with the CLI's models, write new rows in batches.
+
+What differs between kinds of record lives in importing.rows (ROWS, one object per kind of
+dantrack.kinds.KINDS); this class holds what they share and never asks which kind it imports.
+"""
 
 from __future__ import annotations
 
@@ -8,71 +12,49 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from dantrack import clock, db, lookup, records, tables
-from dantrack.deadlines import due_on
 from dantrack.errors import Conflict, DantrackError
 from dantrack.importing import bulk
-from dantrack.importing.conflicts import Conflicts
 from dantrack.importing.model import (
     BATCH,
-    CLOSE_FIELDS,
-    EVENT_COLUMNS,
     MAX_REPORTED,
-    PETITION_COLUMNS,
-    TABLE,
     ImportFailed,
     NeedsDatabase,
     Pending,
     Problem,
     RowProblem,
     Summary,
-    close_changes,
-    may_be_denunciation,
 )
-from dantrack.models import Dialogue, Meeting, Petition, PetitionEvent
+from dantrack.importing.rows import ROWS
+from dantrack.kinds import KINDS, Kind
+from dantrack.models import Petition, PetitionEvent
 from dantrack.readers import Row
-from dantrack.schemas import (
-    SECRET_FIELDS,
-    TODAY,
-    Closure,
-    DialogueCreate,
-    LocalityCreate,
-    MeetingCreate,
-    PetitionCreate,
-    describe_error,
-    format_value,
-)
-from dantrack.services import history, secrecy
-from dantrack.services.closeout import check_close_out
-from dantrack.services.petitions import check_original_date
+from dantrack.schemas import SECRET_FIELDS, TODAY, Closure, describe_error, format_value
+from dantrack.services import closeout, history, secrecy
 from dantrack.services.refs import generated_number
-from dantrack.text import fold
-from dantrack.text import key as ref_key
-from dantrack.vocab import (
-    OUTSIDE_COMPETENCE,
-    PetitionKind,
-)
+from dantrack.vocab import PetitionKind
 
 
-class Importer(Conflicts):
+class Importer:
     def __init__(self, session: Session, kind: str, on_conflict: str, ignore_extra: bool,
                  summary: Summary, *, reveal: bool = False,
                  revealed: list[int] | None = None) -> None:
         self.session = session
+        self.kind = kind
+        self.rows = ROWS[kind]
         # Comparing or changing a secret petition's identity needs --reveal; the ids of the
         # petitions so compared go to `revealed`, for the caller to record (services.secrecy).
         self.reveal = reveal
         self.revealed = revealed if revealed is not None else []
         # New petitions linked as duplicates: their secrecy is spread once all are written.
         self.linked: list[int] = []
-        self.kind = kind
         self.on_conflict = on_conflict
         self.ignore_extra = ignore_extra
         self.summary = summary
-        self.known = set(records.COLUMNS[kind])
+        self.known = set(KINDS[kind].columns)
         self.pending: list[Pending] = []
         self.pending_keys: set[str] = set()
         self.errors: list[str] = []
@@ -84,7 +66,6 @@ class Importer(Conflicts):
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
         self.created_changes = history.encode(self.source_note)
         self.context = {TODAY: clock.today()}  # one today for every row's dates
-        self.prepare = getattr(self, f"_prepare_{kind}")
 
     # --- intake ------------------------------------------------------------------------
 
@@ -98,7 +79,7 @@ class Importer(Conflicts):
             self.accept(checked)
         else:
             for problem in checked:
-                self._error(*problem)
+                self.error(*problem)
 
     def check(self, row: Row) -> Pending | list[Problem]:
         """A row validated and in the exchange form, or its problems. Reads the database only
@@ -112,11 +93,11 @@ class Importer(Conflicts):
                 return [(row.label, extra[0], None, "is not a known column")]
             values = {k: v for k, v in values.items() if k in self.known}
         try:
-            return self.prepare(row.label, values)
+            return self.rows.prepare(self, row.label, values)
         except RowProblem as problem:
             return [(row.label, problem.column, problem.value, problem.reason)]
         except ValidationError as exc:
-            secret = self.kind == "petitions" and may_be_denunciation(values)
+            secret = self.rows.may_be_secret(values)
             problems: list[Problem] = []
             for error in exc.errors():
                 column, value, reason = describe_error(error)
@@ -128,7 +109,7 @@ class Importer(Conflicts):
     def accept(self, item: Pending) -> None:
         """Queue a checked row for writing (a batch at a time)."""
         record = item.record
-        key = record.get("code" if self.kind == "localities" else "ref")
+        key = record.get(self.rows.kind.key)
         if self.pending_keys and any(
                 record.get(name) in self.pending_keys
                 for name in ("ref", "code", "duplicate_of", "parent") if record.get(name)):
@@ -136,10 +117,10 @@ class Importer(Conflicts):
         self.pending.append(item)
         if key:
             self.pending_keys.add(key)
-        if len(self.pending) >= BATCH or self.kind == "localities":
+        if len(self.pending) >= BATCH or self.rows.one_by_one:
             self.flush()
 
-    def _error(self, label: str, column: str | None, value: Any, reason: str) -> None:
+    def error(self, label: str, column: str | None, value: Any, reason: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED:
             where = f"{label}, {column}" if column else label
@@ -152,9 +133,9 @@ class Importer(Conflicts):
         self.localities = {code: (locality_id, code) for locality_id, code in
                            self.session.execute(select(loc.id, loc.code))}
 
-    def _locality(self, text: str, column: str = "locality") -> tuple[int, str]:
+    def locality(self, text: str, column: str = "locality") -> tuple[int, str]:
         """(id, code) of a locality named in a row, cached for the run."""
-        if not self.localities and self.kind != "localities" and self.session is not None:
+        if not self.localities and self.rows.caches_localities and self.session is not None:
             self.load_localities()
         if text not in self.localities:
             if self.session is None:  # checking in a process without the database
@@ -166,69 +147,8 @@ class Importer(Conflicts):
             self.localities[text] = (row.id, row.code)
         return self.localities[text]
 
-    # --- preparing rows: validate with the CLI's models, then the exchange form -----------
-
-    def _prepare_localities(self, label: str, values: dict[str, Any]) -> Pending:
-        data = LocalityCreate.model_validate(values, context=self.context)
-        parent = self._locality(data.parent, "parent")[1] if data.parent else None
-        record = {"code": data.code, "name": data.name, "level": data.level.lower(),
-                  "parent": parent}
-        return Pending(label, record, {"data": data})
-
-    def _prepare_meetings(self, label: str, values: dict[str, Any]) -> Pending:
-        data = MeetingCreate.model_validate(values, context=self.context)
-        locality_id, code = self._locality(data.locality)
-        record = {**data.model_dump(mode="json"), "locality": code}
-        return Pending(label, record, {"locality_id": locality_id, "date": data.date})
-
-    def _prepare_dialogues(self, label: str, values: dict[str, Any]) -> Pending:
-        data = DialogueCreate.model_validate(values, context=self.context)
-        locality_id, code = self._locality(data.locality)
-        record = {**data.model_dump(mode="json"), "locality": code}
-        return Pending(label, record, {"locality_id": locality_id, "date": data.date})
-
-    def _prepare_petitions(self, label: str, values: dict[str, Any]) -> Pending:
-        # The close-out columns are checked with the close command's model, after the rest.
-        closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
-        data = PetitionCreate.model_validate(values, context=self.context)
-        try:
-            locality_id, code = self._locality(data.locality)
-        except NeedsDatabase:
-            values.update(closing)  # the row goes back whole, to be checked where the database is
-            raise
-        accepted_on = data.accepted_on or data.received_on
-        if accepted_on < data.received_on:
-            raise RowProblem("accepted_on", values.get("accepted_on"),
-                             f"is before received_on {data.received_on}")
-        closure = self._closure(data.kind, data.received_on, closing)
-        # The exchange form (records.COLUMNS["petitions"]), built field by field: the same
-        # values as data.model_dump(mode="json"), without its cost on every row.
-        record = {
-            "ref": data.ref, "kind": data.kind.value, "received_on": data.received_on.isoformat(),
-            "locality": code, "channel": data.channel.value, "petitioner": data.petitioner,
-            "id_number": data.id_number, "phone": data.phone, "address": data.address,
-            "signatories": data.signatories, "subject": data.subject, "meeting": data.meeting,
-            "competence": "other" if closure["outcome"] in OUTSIDE_COMPETENCE
-            else data.competence.value,
-            "accepted_on": accepted_on.isoformat(), "complex": data.complex,
-            "remote": data.remote,
-            "duplicate_of": ref_key(data.duplicate_of) if data.duplicate_of else None, **closure,
-        }
-        if data.meeting:
-            record["meeting"] = ref_key(data.meeting)
-        extra = {"locality_id": locality_id,
-                 "due_on": due_on(data.kind, accepted_on, complex=data.complex,
-                                  remote=data.remote)}
-        return Pending(label, record, extra)
-
-    def _prepare_closures(self, label: str, values: dict[str, Any]) -> Pending:
-        ref = values.get("ref")
-        if not isinstance(ref, str) or not ref.strip():
-            raise RowProblem("ref", ref, "is required")
-        return Pending(label, {"ref": ref_key(ref), **{k: values.get(k) for k in CLOSE_FIELDS}})
-
-    def _closure(self, kind: PetitionKind, received_on: dt.date,
-                 given: dict[str, Any]) -> dict[str, Any]:
+    def closure(self, kind: PetitionKind, received_on: dt.date,
+                given: dict[str, Any]) -> dict[str, Any]:
         """The close-out columns of a row, checked against the petition's kind and dates."""
         if not given:
             return {"closed_on": None, "outcome": None, "verdict": None, "note": ""}
@@ -237,7 +157,7 @@ class Importer(Conflicts):
                 raise RowProblem(required, None, "is required when the row closes the petition")
         closure = Closure.model_validate(given, context=self.context)
         try:
-            verdict = check_close_out(kind, received_on, closure)
+            verdict = closeout.check_close_out(kind, received_on, closure)
         except DantrackError as exc:
             raise RowProblem(exc.field or "outcome", given.get(exc.field or "outcome"),
                              exc.reason) from None
@@ -250,31 +170,67 @@ class Importer(Conflicts):
         batch, self.pending, self.pending_keys = self.pending, [], set()
         if not batch:
             return
-        key = "code" if self.kind == "localities" else "ref"
+        key = self.rows.kind.key
         keys = [p.record[key] for p in batch if p.record.get(key)]
         # Most rows of a large import are new: find which keys are stored with a light query,
         # and read whole records (to compare) only for those.
-        table = TABLE["petitions" if self.kind == "closures" else self.kind].__table__
+        table = records.table_of(self.kind)
         stored = records.existing(self.session, self.kind,
                                   sorted(bulk.ids_by_key(self.session, table, key, keys)))
         new: list[Pending] = []
         for item in batch:
             current = stored.get(item.record.get(key)) if item.record.get(key) else None
-            if self.kind == "closures":
-                self._close(item, current)
-            elif current is None:
-                new.append(item)
-            else:
-                self._compare(item, current)
+            self.rows.meet(self, item, current, new)
         if new:
-            getattr(self, f"_insert_{self.kind}")(new)
+            self.rows.insert(self, new)
 
-    def _refs(self, table: type, refs: Iterable[str | None]) -> dict[str, int]:
-        return bulk.ids_by_key(self.session, table.__table__,  # type: ignore[attr-defined]
+    def compare(self, item: Pending, current: dict[str, Any]) -> None:
+        """A row whose key is stored: unchanged, skipped, a conflict, or an update."""
+        changes = {k: [current.get(k), v] for k, v in item.record.items()
+                   if current.get(k) != v}
+        if not changes:
+            self.summary.unchanged += 1
+        elif self.on_conflict == "skip":
+            self.summary.skipped += 1
+        elif self.on_conflict == "fail":
+            self.conflicts.append(f"{item.label}: {next(iter(item.record.values()))} "
+                                  f"({', '.join(changes)} differ)")
+        else:
+            try:
+                self.rows.update(self, item, current, changes)
+            except RowProblem as problem:
+                self.error(item.label, problem.column, problem.value, problem.reason)
+                return
+            self.summary.updated += 1
+
+    def write_closeout(self, current: dict[str, Any], closure: dict[str, Any]) -> None:
+        """Close a stored petition as the command line does (services.closeout); a close-out
+        that replaces another is a reopen followed by a close, both in the history."""
+        state = closeout.state_of(current)
+        steps = []
+        if current["outcome"] is not None:
+            note = self.source_note
+            steps.append(closeout.reopen(
+                state, f"updated by {note['source']} from {note['file']}",
+                history.last_close(self.session, current["id"])))
+            state = closeout.after(state, steps[-1])
+        steps.append(closeout.close(state, Closure.model_validate(closure,
+                                                                  context=self.context)))
+        values = {name: value for step in steps for name, value in step.values.items()}
+        table = Petition.__table__
+        self.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        self.session.execute(insert(PetitionEvent.__table__), [
+            self.event(current["id"], step.action, {**step.changes, **self.source_note})
+            for step in steps])
+
+    def refs(self, model: type, refs: Iterable[str | None]) -> dict[str, int]:
+        return bulk.ids_by_key(self.session, model.__table__,  # type: ignore[attr-defined]
                                "ref", [r for r in refs if r])
 
-    def _assign_refs(self, items: list[Pending], prefix: str, date_key: str) -> None:
+    def assign_refs(self, items: list[Pending], kind: Kind) -> None:
         """New refs for rows without one (a block per year); given refs move the sequence."""
+        prefix, date_key = kind.prefix, kind.date
+        assert prefix is not None and date_key is not None, kind.name
         by_year: dict[int, list[Pending]] = {}
         highest: dict[int, int] = {}
         for item in items:
@@ -290,111 +246,7 @@ class Importer(Conflicts):
                 item.record["ref"] = f"{prefix}{year}-{first + offset:05d}"
             self.summary.without_ref += len(group)
 
-    def _insert_localities(self, items: list[Pending]) -> None:
-        from dantrack.services.localities import insert_locality
-
-        for item in items:
-            parent_id = self._locality(item.record["parent"])[0] if item.record["parent"] \
-                else None
-            insert_locality(self.session, item.values["data"], parent_id)
-            self.summary.inserted += 1
-
-    def _insert_meetings(self, items: list[Pending]) -> None:
-        self._assign_refs(items, "M", "date")
-        rows = [{**{k: v for k, v in item.record.items() if k != "locality"},
-                 "date": item.values["date"], "locality_id": item.values["locality_id"]}
-                for item in items]
-        self.session.execute(insert(Meeting.__table__), rows)
-        self.summary.inserted += len(rows)
-
-    def _insert_dialogues(self, items: list[Pending]) -> None:
-        petitions = self._refs(Petition, (i.record["petition"] for i in items))
-        ready = []
-        for item in items:
-            ref = item.record["petition"]
-            if ref and ref not in petitions:
-                self._error(item.label, "petition", ref, "no petition with this ref")
-                continue
-            ready.append(item)
-        self._assign_refs(ready, "D", "date")
-        rows = [{**{k: v for k, v in item.record.items() if k not in ("locality", "petition")},
-                 "date": item.values["date"], "locality_id": item.values["locality_id"],
-                 "petition_id": petitions.get(item.record["petition"])} for item in ready]
-        if rows:
-            self.session.execute(insert(Dialogue.__table__), rows)
-        self.summary.inserted += len(rows)
-
-    def _insert_petitions(self, items: list[Pending]) -> None:
-        meetings = self._refs(Meeting, (i.record["meeting"] for i in items))
-        originals = self._refs(Petition, (i.record["duplicate_of"]
-                                                           for i in items))
-        received = self._received_on(originals)
-        ready = []
-        for item in items:
-            missing = [(column, item.record[column]) for column, found in
-                       (("meeting", meetings), ("duplicate_of", originals))
-                       if item.record[column] and item.record[column] not in found]
-            if missing:
-                column, ref = missing[0]
-                noun = "meeting" if column == "meeting" else "petition"
-                self._error(item.label, column, ref, f"no {noun} with this ref")
-                continue
-            if original := item.record["duplicate_of"]:
-                try:
-                    check_original_date(original, received[originals[original]],
-                                        dt.date.fromisoformat(item.record["received_on"]))
-                except DantrackError as exc:
-                    self._error(item.label, "duplicate_of", original, exc.reason)
-                    continue
-            ready.append(item)
-        self._assign_refs(ready, "P", "received_on")
-        if not ready:
-            return
-        # The ids are taken first, so that the history rows can name them without reading the
-        # petitions back.
-        ids = bulk.reserve_ids(self.session, Petition.__table__, len(ready))
-        rows = [(id_, *self._petition_values(item, meetings, originals))
-                for item, id_ in zip(ready, ids, strict=True)]
-        bulk.bulk_insert(self.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
-        self.linked.extend(id_ for item, id_ in zip(ready, ids, strict=True)
-                           if item.record["duplicate_of"])
-        created = (self.stamp, self.operator, "created", self.created_changes)
-        events = []
-        for item, petition_id in zip(ready, ids, strict=True):
-            events.append((petition_id, *created))
-            if item.record["outcome"]:
-                events.append((petition_id, self.stamp, self.operator, "closed",
-                               history.encode(close_changes(item.record))))
-        bulk.bulk_insert(self.session, PetitionEvent.__table__, EVENT_COLUMNS, events)
-        self.summary.inserted += len(rows)
-
-    def _petition_values(self, item: Pending, meetings: dict[str, int],
-                         originals: dict[str, int]) -> tuple[Any, ...]:
-        """A row's values for PETITION_COLUMNS (dates as ISO text)."""
-        r = item.record
-        return (
-            r["ref"], r["kind"], r["received_on"], item.values["locality_id"], r["channel"],
-            r["petitioner"], r["id_number"], r["phone"], r["address"], r["signatories"],
-            r["subject"], meetings.get(r["meeting"]), r["competence"], r["accepted_on"],
-            r["complex"], r["remote"], originals.get(r["duplicate_of"]),
-            item.values["due_on"].isoformat(), r["closed_on"], r["outcome"], r["verdict"],
-            r["note"], fold(r["petitioner"]), fold(r["subject"]),
-            r["kind"] == PetitionKind.denunciation.value,
-        )
-
-    def _received_on(self, ids: dict[str, int]) -> dict[int, dt.date]:
-        """The receipt dates of petitions by id (the originals a batch's rows repeat)."""
-        if not ids:
-            return {}
-        p = Petition.__table__.c
-        wanted = sorted(set(ids.values()))
-        found: dict[int, dt.date] = {}
-        for start in range(0, len(wanted), bulk.CHUNK):
-            found.update(self.session.execute(select(p.id, p.received_on).where(
-                p.id.in_(wanted[start:start + bulk.CHUNK]))).all())
-        return found
-
-    def _event(self, petition_id: int, action: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def event(self, petition_id: int, action: str, changes: dict[str, Any]) -> dict[str, Any]:
         return {"petition_id": petition_id, "at": self.stamp, "operator": self.operator,
                 "action": action, "changes": history.encode(changes)}
 
@@ -414,6 +266,6 @@ class Importer(Conflicts):
             more = len(self.conflicts) - len(shown)
             raise Conflict(
                 f"{len(self.conflicts)} rows differ from what is stored under the same "
-                f"{'code' if self.kind == 'localities' else 'ref'}; nothing was imported "
+                f"{self.rows.kind.key}; nothing was imported "
                 "(--on-conflict update or skip to accept them):\n  "
                 + "\n  ".join(shown + ([f"and {more} more"] if more > 0 else [])))

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dantrack.errors import InvalidInput
-from dantrack.models import Dialogue, Locality, Meeting, Petition
 from dantrack.text import parse_choice
 from dantrack.vocab import (
     ALIASES,
@@ -16,8 +15,6 @@ from dantrack.vocab import (
 BATCH = 5000
 MAX_REPORTED = 100
 ON_CONFLICT = ("fail", "update", "skip")
-CLOSE_FIELDS = ("closed_on", "outcome", "verdict", "note")
-PREFIX = {"meetings": "M", "dialogues": "D", "petitions": "P"}
 EVENT_COLUMNS = ("petition_id", "at", "operator", "action", "changes")
 # The petition table's columns but id, as _petition_values gives them.
 PETITION_COLUMNS = (
@@ -26,8 +23,6 @@ PETITION_COLUMNS = (
     "remote", "duplicate_of_id", "due_on", "closed_on", "outcome", "verdict", "note",
     "petitioner_folded", "subject_folded", "secret",
 )
-TABLE = {"localities": Locality, "meetings": Meeting, "dialogues": Dialogue,
-         "petitions": Petition}
 
 
 # One problem of one row: (label, column or None, value or None, reason).

@@ -30,7 +30,6 @@ from dantrack.readers import Row, Source
 MIN_BYTES = 1 << 20
 # Rows per message from the checking process.
 ROWS_PER_MESSAGE = 500
-KINDS = ("meetings", "dialogues", "petitions")
 PIPE_BYTES = 1 << 20
 
 
@@ -42,7 +41,7 @@ def can_fork() -> bool:
 
 def usable(importer: Importer, source: Source) -> bool:
     """Whether this import is worth a checking process, and can have one."""
-    return (importer.kind in KINDS and source.size is not None and source.size >= MIN_BYTES
+    return (importer.rows.checked_apart and source.size is not None and source.size >= MIN_BYTES
             and can_fork())
 
 

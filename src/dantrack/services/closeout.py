@@ -66,10 +66,18 @@ def close(state: Mapping[str, Any], closure: Closure) -> Change:
     values: dict[str, Any] = {"closed_on": closure.closed_on, "outcome": closure.outcome.value,
                               "verdict": verdict.value if verdict else None,
                               "note": closure.note}
-    if closure.outcome in OUTSIDE_COMPETENCE and state["competence"] != Competence.other:
-        changes["competence"] = [state["competence"], Competence.other.value]
-        values["competence"] = Competence.other.value
+    competence = competence_after(closure.outcome, state["competence"])
+    if competence != state["competence"]:
+        changes["competence"] = [state["competence"], competence]
+        values["competence"] = competence
     return Change("closed", values, changes)
+
+
+def competence_after(outcome: Outcome | None, competence: str) -> str:
+    """A close as guided or forwarded means the matter is not within competence."""
+    if outcome in OUTSIDE_COMPETENCE:
+        return Competence.other.value
+    return competence
 
 
 def reopen(state: Mapping[str, Any], reason: str,
