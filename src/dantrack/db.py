@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlalchemy import Column, MetaData, String, Table, case, create_engine, event, select
+from sqlalchemy import Column, MetaData, String, Table, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
@@ -457,62 +457,3 @@ def check_schema(database: Database) -> None:
         f"the database {where} was written by a newer dantrack "
         f"(schema {revision}); upgrade dantrack to use it"
     )
-
-
-# --- ref sequences -------------------------------------------------------------------------
-
-
-def _sequence_table() -> Table:
-    from dantrack import models
-
-    return models.RefSequence.__table__  # type: ignore[return-value]
-
-
-def _upsert(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(_sequence_table())
-
-
-def next_number(session: Session, prefix: str, year: int) -> int:
-    """Hand out the next number of a ref sequence (atomic under concurrent writers)."""
-    sequence = _sequence_table()
-    statement = (
-        _upsert(session)
-        .values(prefix=prefix, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["prefix", "year"], set_={"last": sequence.c.last + 1}
-        )
-        .returning(sequence.c.last)
-    )
-    return int(session.execute(statement).scalar_one())
-
-
-def reserve_numbers(session: Session, prefix: str, year: int, count: int) -> int:
-    """Hand out count consecutive numbers at once (bulk imports); returns the first."""
-    sequence = _sequence_table()
-    statement = (
-        _upsert(session)
-        .values(prefix=prefix, year=year, last=count)
-        .on_conflict_do_update(
-            index_elements=["prefix", "year"], set_={"last": sequence.c.last + count}
-        )
-        .returning(sequence.c.last)
-    )
-    return int(session.execute(statement).scalar_one()) - count + 1
-
-
-def claim_number(session: Session, prefix: str, year: int, number: int) -> None:
-    """Note a number taken by an explicitly given ref, so generated refs go past it."""
-    sequence = _sequence_table()
-    statement = (
-        _upsert(session)
-        .values(prefix=prefix, year=year, last=number)
-        .on_conflict_do_update(
-            index_elements=["prefix", "year"],
-            set_={"last": case((sequence.c.last < number, number), else_=sequence.c.last)},
-        )
-    )
-    session.execute(statement)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from dantrack import clock, db, lookup, records, tables
+from dantrack import clock, lookup, records, sequences, tables
 from dantrack.errors import Conflict, DantrackError
 from dantrack.importing import bulk
 from dantrack.importing.model import (
@@ -239,9 +239,9 @@ class Importer:
             elif parsed := generated_number(prefix, item.record["ref"]):
                 highest[parsed[0]] = max(highest.get(parsed[0], 0), parsed[1])
         for year, number in highest.items():
-            db.claim_number(self.session, prefix, year, number)
+            sequences.claim_number(self.session, prefix, year, number)
         for year, group in by_year.items():
-            first = db.reserve_numbers(self.session, prefix, year, len(group))
+            first = sequences.reserve_numbers(self.session, prefix, year, len(group))
             for offset, item in enumerate(group):
                 item.record["ref"] = f"{prefix}{year}-{first + offset:05d}"
             self.summary.without_ref += len(group)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from dantrack import db
+from dantrack import sequences
 from dantrack.limits import GENERATED_REF
 
 
 def new_ref(session: Session, prefix: str, year: int) -> str:
-    return f"{prefix}{year}-{db.next_number(session, prefix, year):05d}"
+    return f"{prefix}{year}-{sequences.next_number(session, prefix, year):05d}"
 
 
 def generated_number(prefix: str, ref: str) -> tuple[int, int] | None:
@@ -22,4 +22,4 @@ def generated_number(prefix: str, ref: str) -> tuple[int, int] | None:
 def claim_ref(session: Session, prefix: str, ref: str) -> None:
     """A ref given by hand in the generated form moves its sequence past it."""
     if parsed := generated_number(prefix, ref):
-        db.claim_number(session, prefix, *parsed)
+        sequences.claim_number(session, prefix, *parsed)
