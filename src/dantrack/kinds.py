@@ -8,8 +8,10 @@ Import (dantrack.importing.rows), export and `db copy` iterate over the same reg
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 # A petition's close-out, as import reads it and export writes it.
 CLOSE_FIELDS = ("closed_on", "outcome", "verdict", "note")
@@ -20,32 +22,56 @@ class Kind:
     name: str                      # the word in `dantrack import NAME`
     table: str                     # where its records are stored
     key: str                       # the identity column of a file's rows
-    columns: tuple[str, ...]       # the exchange columns, in file order
-    required: frozenset[str]       # columns a file must have
+    model: str | None = None       # the input model (dantrack.schemas) its rows are checked by
+    more: tuple[str, ...] = ()     # exchange columns after the model's fields
     prefix: str | None = None      # of generated refs: M, D, P
     date: str | None = None        # the record's own date (its refs' year, --year filters)
     exported: bool = True          # closures are a way in, not a kind of record
     placed_by: str = "locality_id"  # the column that puts a record in a unit of the tree
+    needs: frozenset[str] = frozenset()  # required columns of a kind without an input model
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The exchange columns, in file order: the input model's fields, then `more`."""
+        return _columns(self.name)
+
+    @property
+    def required(self) -> frozenset[str]:
+        """The columns a file must have: the input model's required fields."""
+        return _required(self.name)
+
+
+@functools.cache
+def _model(name: str) -> Any:
+    from dantrack import schemas
+
+    model = KINDS[name].model
+    return getattr(schemas, model) if model else None
+
+
+@functools.cache
+def _columns(name: str) -> tuple[str, ...]:
+    model = _model(name)
+    return (*(model.model_fields if model else ()), *KINDS[name].more)
+
+
+@functools.cache
+def _required(name: str) -> frozenset[str]:
+    model = _model(name)
+    if model is None:
+        return KINDS[name].needs
+    return frozenset(field for field, info in model.model_fields.items() if info.is_required())
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("localities", "locality", "code", ("code", "name", "level", "parent"),
-         frozenset({"code", "name", "level"}), placed_by="id"),
-    Kind("meetings", "meeting", "ref",
-         ("ref", "date", "locality", "kind", "body", "host", "host_title", "place",
-          "citizens", "delegations", "note"),
-         frozenset({"date", "locality", "kind", "body"}), prefix="M", date="date"),
-    Kind("dialogues", "dialogue", "ref",
-         ("ref", "date", "locality", "body", "leader", "leader_title", "citizens", "topic",
-          "outcome", "petition"),
-         frozenset({"date", "locality", "body"}), prefix="D", date="date"),
-    Kind("petitions", "petition", "ref",
-         ("ref", "kind", "received_on", "locality", "channel", "petitioner", "id_number",
-          "phone", "address", "signatories", "subject", "meeting", "competence",
-          "accepted_on", "complex", "remote", "duplicate_of", *CLOSE_FIELDS),
-         frozenset({"kind", "received_on", "locality"}), prefix="P", date="received_on"),
-    Kind("closures", "petition", "ref", ("ref", *CLOSE_FIELDS),
-         frozenset({"ref", "closed_on", "outcome"}), exported=False),
+    Kind("localities", "locality", "code", "LocalityCreate", placed_by="id"),
+    Kind("meetings", "meeting", "ref", "MeetingCreate", prefix="M", date="date"),
+    Kind("dialogues", "dialogue", "ref", "DialogueCreate", prefix="D", date="date"),
+    Kind("petitions", "petition", "ref", "PetitionCreate", more=CLOSE_FIELDS, prefix="P",
+         date="received_on"),
+    # A closure names its petition and gives the close-out (checked by schemas.Closure).
+    Kind("closures", "petition", "ref", more=("ref", *CLOSE_FIELDS), exported=False,
+         needs=frozenset({"ref", "closed_on", "outcome"})),
 )}
 
 # The command line's choices, made from the registry.

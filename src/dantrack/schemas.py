@@ -16,6 +16,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    create_model,
 )
 
 from dantrack import clock
@@ -224,27 +225,6 @@ class DialogueCreate(_Input):
     petition: OptionalLookup = None
 
 
-class PetitionUpdate(_Input):
-    """Fields an edit may change; only those given are touched."""
-
-    kind: Annotated[PetitionKind, _choice(PetitionKind)] | None = None
-    received_on: DateIn | None = None
-    locality: LookupText | None = None
-    channel: Annotated[Channel, _choice(Channel)] | None = None
-    petitioner: Name | None = None
-    id_number: IdNumber | None = None
-    phone: Phone | None = None
-    address: Name | None = None
-    signatories: Annotated[int, Field(ge=1, le=INT_MAX)] | None = None
-    subject: LongText | None = None
-    meeting: OptionalLookup = None
-    competence: Annotated[Competence, _choice(Competence)] | None = None
-    accepted_on: DateIn | None = None
-    complex: Flag | None = None
-    remote: Flag | None = None
-    duplicate_of: OptionalLookup = None
-
-
 class PetitionCreate(_Input):
     ref: Ref = None
     kind: Annotated[PetitionKind, _choice(PetitionKind)]
@@ -263,6 +243,25 @@ class PetitionCreate(_Input):
     complex: Flag = False
     remote: Flag = False
     duplicate_of: OptionalLookup = None
+
+
+def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref",)
+             ) -> type[BaseModel]:
+    """The update model of a create model: every field but `keep` optional, None when not
+    given (only the fields given are touched)."""
+    fields: dict[str, Any] = {
+        field_name: (info.annotation | None, None)  # type: ignore[operator]
+        for field_name, info in model.model_fields.items() if field_name not in keep
+    }
+    # The validators ride on the annotations' metadata: carry them over.
+    for field_name, info in model.model_fields.items():
+        if field_name in fields and info.metadata:
+            fields[field_name] = (Annotated[(info.annotation, *info.metadata)] | None, None)
+    return create_model(name, __base__=_Input, __doc__=f"{model.__name__}, to edit: only the "
+                        "fields given are touched.", **fields)
+
+
+PetitionUpdate = editable(PetitionCreate, name="PetitionUpdate")
 
 
 class Closure(_Input):
@@ -367,29 +366,26 @@ class EventPublic(BaseModel):
     changes: dict[str, Any]
 
 
-class PetitionPublic(BaseModel):
-    ref: str
-    kind: str
-    received_on: dt.date
-    locality: str
-    locality_name: str
-    channel: str
-    petitioner: str
-    id_number: str
-    phone: str
-    address: str
-    signatories: int
-    subject: str
-    meeting: str | None
-    competence: str
-    accepted_on: dt.date
-    complex: bool
-    remote: bool
-    duplicate_of: str | None
-    due_on: dt.date
-    closed_on: dt.date | None
-    outcome: str | None
-    verdict: str | None
-    note: str
-    status: str
-    history: list[EventPublic] | None = None
+def _petition_public() -> type[BaseModel]:
+    """The public view of a petition, derived from its input model and its table: every
+    exchange column (the input fields and the close-out) with the type it is stored as —
+    references by their ref or code — and, after the fields they belong with, the locality's
+    name and the deadline; then the status and, for `show`, the history."""
+    from dantrack.kinds import CLOSE_FIELDS
+    from dantrack.models import Petition
+
+    stored = Petition.model_fields
+    references = {"locality": str, "meeting": str | None, "duplicate_of": str | None}
+    fields: dict[str, Any] = {}
+    for name in (*PetitionCreate.model_fields, *CLOSE_FIELDS):
+        fields[name] = (references.get(name) or stored[name].annotation, ...)
+        if name == "locality":
+            fields["locality_name"] = (str, ...)
+        if name == "duplicate_of":
+            fields["due_on"] = (stored["due_on"].annotation, ...)
+    fields["status"] = (str, ...)
+    fields["history"] = (list[EventPublic] | None, None)
+    return create_model("PetitionPublic", **fields)
+
+
+PetitionPublic = _petition_public()

@@ -35,12 +35,14 @@ from dantrack.vocab import (
     Verdict,
 )
 
-# Fields an edit compares and records; identity fields among them are masked in output.
-EDITABLE = (
-    "kind", "received_on", "locality", "channel", "petitioner", "id_number", "phone", "address",
-    "signatories", "subject", "meeting", "competence", "accepted_on", "complex", "remote",
-    "duplicate_of",
-)
+# Fields an edit compares and records (the update model's); identity fields among them are
+# masked in output. LINKS are those that name another record: (its model, the stored id
+# column, the column it is named by); the others are stored as they are.
+EDITABLE = tuple(PetitionUpdate.model_fields)
+LINKS = {"locality": (Locality, "locality_id", "code"), "meeting": (Meeting, "meeting_id", "ref"),
+         "duplicate_of": (Petition, "duplicate_of_id", "ref")}
+STORED = tuple(name for name in EDITABLE if name not in LINKS)
+PUBLIC = tuple(name for name in PetitionPublic.model_fields if name != "history")
 
 
 def get_petition(session: Session, ref: str) -> Petition:
@@ -133,24 +135,13 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
             raise RuleError(f"petition {data.ref} exists already")
         claim_ref(session, "P", data.ref)
     locality = resolve_locality(session, data.locality)
+    given = {name: getattr(value, "value", value) for name, value in data if name in STORED}
+    given["accepted_on"] = accepted_on  # given, or the day of receipt
     petition = Petition(
+        **given,
         ref=data.ref or new_ref(session, "P", data.received_on.year),
-        kind=data.kind.value,
-        received_on=data.received_on,
         locality_id=locality.id,
-        channel=data.channel.value,
-        petitioner=data.petitioner,
-        id_number=data.id_number,
-        phone=data.phone,
-        address=data.address,
-        signatories=data.signatories,
-        subject=data.subject,
         meeting_id=_meeting_id(session, data.meeting),
-        competence=data.competence.value,
-        accepted_on=accepted_on,
-        complex=data.complex,
-        remote=data.remote,
-        duplicate_of_id=None,
         due_on=due_on(data.kind, accepted_on, complex=data.complex, remote=data.remote),
         petitioner_folded=fold(data.petitioner),
         subject_folded=fold(data.subject),
@@ -180,19 +171,12 @@ def _check_acceptance(received_on: dt.date, accepted_on: dt.date) -> None:
 
 def current_fields(session: Session, petition: Petition) -> dict[str, Any]:
     """The editable fields as a user names them (refs and codes, not ids)."""
-    locality = session.get(Locality, petition.locality_id)
-    meeting = session.get(Meeting, petition.meeting_id) if petition.meeting_id else None
-    original = session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
-    return {
-        "kind": petition.kind, "received_on": petition.received_on,
-        "locality": locality.code if locality else None, "channel": petition.channel,
-        "petitioner": petition.petitioner, "id_number": petition.id_number,
-        "phone": petition.phone, "address": petition.address,
-        "signatories": petition.signatories, "subject": petition.subject,
-        "meeting": meeting.ref if meeting else None, "competence": petition.competence,
-        "accepted_on": petition.accepted_on, "complex": petition.complex,
-        "remote": petition.remote, "duplicate_of": original.ref if original else None,
-    }
+    fields = {name: getattr(petition, name) for name in STORED}
+    for name, (model, column, key) in LINKS.items():
+        linked = session.get(model, getattr(petition, column)) if getattr(petition, column) \
+            else None
+        fields[name] = getattr(linked, key) if linked else None
+    return {name: fields[name] for name in EDITABLE}
 
 
 def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, dict[str, Any]]:
@@ -244,9 +228,8 @@ def _spread_secrecy(session: Session, petition: Petition) -> None:
 
 
 def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
-    for key in ("kind", "received_on", "channel", "petitioner", "id_number", "phone", "address",
-                "signatories", "subject", "competence", "accepted_on", "complex", "remote"):
-        setattr(petition, key, after[key])
+    for name in STORED:
+        setattr(petition, name, after[name])
     petition.locality_id = resolve_locality(session, after["locality"]).id
     petition.meeting_id = _meeting_id(session, after["meeting"])
     original = find_original(session, after["duplicate_of"], received_on=after["received_on"],
@@ -353,18 +336,13 @@ def _to_public(session: Session, row: Any, *, today: dt.date, reveal: bool) -> P
     secret = petition.secret
     if secret and reveal:
         history.record(session, petition, "revealed", {})
-    identity = {f: mask(getattr(petition, f)) if secret and not reveal
-                else getattr(petition, f) for f in IDENTITY_FIELDS}
-    return PetitionPublic(
-        ref=petition.ref, kind=petition.kind, received_on=petition.received_on,
-        locality=code, locality_name=name, channel=petition.channel, **identity,
-        signatories=petition.signatories, subject=petition.subject, meeting=meeting_ref,
-        competence=petition.competence, accepted_on=petition.accepted_on,
-        complex=petition.complex, remote=petition.remote, duplicate_of=original_ref,
-        due_on=petition.due_on, closed_on=petition.closed_on, outcome=petition.outcome,
-        verdict=petition.verdict, note=petition.note,
-        status=status_of(petition, today).value,
-    )
+    derived = {"locality": code, "locality_name": name, "meeting": meeting_ref,
+               "duplicate_of": original_ref, "status": status_of(petition, today).value}
+    values = {field: derived[field] if field in derived else getattr(petition, field)
+              for field in PUBLIC}
+    if secret and not reveal:
+        values.update({field: mask(values[field]) for field in IDENTITY_FIELDS})
+    return PetitionPublic(**values)
 
 
 def show_petition(session: Session, ref: str, *, today: dt.date,
