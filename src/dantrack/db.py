@@ -133,11 +133,12 @@ class Database:
         """One transaction: committed when the block ends, rolled back if it raises."""
         from sqlmodel import Session
 
-        with Session(self.engine, expire_on_commit=False) as session:
+        # The rollback and the close are inside the translation too: on a full disk or a
+        # damaged file they may fail as well, and must not show the statement either.
+        with translate_errors(self), Session(self.engine, expire_on_commit=False) as session:
             try:
-                with translate_errors(self):
-                    yield session
-                    session.commit()
+                yield session
+                session.commit()
             except BaseException:
                 session.rollback()
                 raise
@@ -155,26 +156,52 @@ class Database:
 @contextmanager
 def translate_errors(database: Database) -> Iterator[None]:
     """Database errors a user can cause (a lock held too long, text PostgreSQL cannot store)
-    become DantrackErrors; anything else is a bug and goes on."""
+    and storage failures (a full disk, an I/O error, a damaged or unopenable file) become
+    DantrackErrors that never show the statement or its parameters; anything else is a bug
+    and goes on."""
     try:
         yield
-    except DBAPIError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         if (error := _translated(database, exc)) is None:
             raise
         raise error from None
     except OverflowError:  # sqlite3 refuses integers past 64 bits before SQLite sees them
         raise InvalidInput("a number is too large for the database") from None
+    except ValueError as exc:  # a stored value the column's type cannot read (pydantic's too)
+        if (error := _wrong_type(database, exc)) is None:
+            raise
+        raise error from None
 
 
 translate_lock_errors = translate_errors  # the earlier name
 
+# SQLite's primary result codes (sqlite_errorname, without its extended suffix) of a file
+# that cannot be used as it is, with the words of the message each stands for.
+_SQLITE_STORAGE = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_IOERR": "disk I/O error",
+    "SQLITE_CORRUPT": "the file is damaged; run `dantrack db check`",
+    "SQLITE_NOTADB": "the file is not a database",
+    "SQLITE_CANTOPEN": "unable to open the database file",
+}
+_SQLITE_STORAGE_WORDS = {
+    "database or disk is full": "SQLITE_FULL",
+    "disk i/o error": "SQLITE_IOERR",
+    "malformed": "SQLITE_CORRUPT",
+    "file is not a database": "SQLITE_NOTADB",
+    "unable to open database file": "SQLITE_CANTOPEN",
+}
+# PostgreSQL: insufficient resources (53: disk full, out of memory, too many connections),
+# system errors (58: I/O error, missing file) and internal errors (XX: damaged data, index).
+_POSTGRES_STORAGE = ("53", "58", "XX")
 
-def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
+
+def _translated(database: Database, exc: BaseException) -> DantrackError | None:
     message = _one_line(database, exc)
     where = database.location.shown
     if database.dialect == "postgresql":
         # By SQLSTATE: a message may quote the user's values.
-        code = getattr(exc.orig, "sqlstate", None) or ""
+        code = getattr(getattr(exc, "orig", exc), "sqlstate", None) or ""
         locked = code in ("55P03", "40P01")  # lock_not_available, deadlock_detected
         read_only = code == "25006"
         lost = code.startswith(("08", "57P")) or (isinstance(exc, OperationalError) and not code)
@@ -182,11 +209,14 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         data = code.startswith("22")  # data_exception: out of range, too long …
         # No right to create or write, no schema on the search path, a table or column
         # dropped behind dantrack's back, a full disk: the database cannot be used as it is.
-        unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith("53")
+        unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith(
+            _POSTGRES_STORAGE)
+        storage = None
     else:
         locked = "locked" in message or "busy" in message
         read_only = "readonly" in message or "read-only" in message
         lost = nul = data = unusable = False
+        storage = _sqlite_storage(exc, message)
     if locked:
         return DatabaseUnavailable(
             f"the database {where} is locked by another process "
@@ -194,6 +224,8 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         )
     if read_only:
         return DatabaseUnavailable(f"the database {where} cannot be written: {message}")
+    if storage:
+        return DatabaseUnavailable(f"the database {where} cannot be used: {storage}")
     if lost:
         return DatabaseUnavailable(f"lost the connection to {where}: {message}")
     if unusable:
@@ -205,7 +237,46 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
     return None
 
 
-def _one_line(database: Database, exc: BaseException) -> str:
+def _sqlite_storage(exc: BaseException, message: str) -> str | None:
+    """What is wrong with an SQLite file that cannot be used, in words; None if it can."""
+    name = getattr(getattr(exc, "orig", exc), "sqlite_errorname", None) or ""
+    primary = next((code for code in _SQLITE_STORAGE if name.startswith(code)), None)
+    if primary is None:
+        lowered = message.lower()
+        primary = next((code for words, code in _SQLITE_STORAGE_WORDS.items()
+                        if words in lowered), None)
+    return _SQLITE_STORAGE.get(primary or "")
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether an SQLite error says the file is damaged or is not a database."""
+    return _sqlite_storage(exc, _one_line(None, exc)) in (
+        _SQLITE_STORAGE["SQLITE_CORRUPT"], _SQLITE_STORAGE["SQLITE_NOTADB"])
+
+
+def _wrong_type(database: Database, exc: ValueError) -> DantrackError | None:
+    """A ValueError while the database is in use, when the file holds a value of the wrong
+    type (written by another tool: SQLite stores any type in any column) becomes one line
+    naming the first such value; without one it is a bug and goes on."""
+    if database.dialect != "sqlite":
+        return None  # PostgreSQL enforces the declared types
+    from dantrack.stored import first_wrong_type
+
+    try:
+        with database.engine.connect().execution_options(**{PROBE: True}) as connection:
+            found = first_wrong_type(connection)
+            connection.rollback()
+    except (DBAPIError, sqlite3.Error):
+        return None
+    if found is None:
+        return None
+    return DatabaseUnavailable(
+        f"the database {database.location.shown} holds a value of the wrong type in "
+        f"{found.table}.{found.column} (row {found.row}); run `dantrack db check`"
+    )
+
+
+def _one_line(database: Database | None, exc: BaseException) -> str:
     """The driver's message on one line (libpq never repeats a password in it): the server's
     primary message when there is one, without the quoted statement."""
     orig = getattr(exc, "orig", None) or exc
@@ -284,7 +355,7 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
             uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
         )
 
-    engine = create_engine("sqlite+pysqlite://", creator=connect)
+    engine = create_engine("sqlite+pysqlite://", creator=connect, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -324,6 +395,18 @@ def postgres_url(location: Location) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
+def quiet_psycopg() -> None:
+    """psycopg logs what it ignores (an error while ending a pipeline, after the error that
+    counts has been raised) as warnings; with no logging set up Python would print them on
+    stderr, a stray line after dantrack's one."""
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def _postgres_engine(location: Location, *, write: bool) -> Engine:
     url = postgres_url(location)
     query = {key: value for key, value in url.query.items() if isinstance(value, str)}
@@ -335,7 +418,9 @@ def _postgres_engine(location: Location, *, write: bool) -> Engine:
     query["options"] = " ".join(option for option in options if option)
     query.setdefault("connect_timeout", CONNECT_TIMEOUT)
     query.setdefault("application_name", "dantrack")
-    engine = create_engine(url.set(query=query))
+    # hide_parameters: an error never carries the statement's values (a denouncer's identity).
+    engine = create_engine(url.set(query=query), hide_parameters=True)
+    quiet_psycopg()
 
     if write:
         @event.listens_for(engine, "begin")
