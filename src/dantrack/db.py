@@ -162,7 +162,7 @@ def translate_errors(database: Database) -> Iterator[None]:
     try:
         yield
     except (DBAPIError, sqlite3.Error) as exc:
-        if (error := _translated(database, exc)) is None:
+        if (error := _first_translated(database, exc)) is None:
             raise
         raise error from None
     except OverflowError:  # sqlite3 refuses integers past 64 bits before SQLite sees them
@@ -194,6 +194,20 @@ _SQLITE_STORAGE_WORDS = {
 # PostgreSQL: insufficient resources (53: disk full, out of memory, too many connections),
 # system errors (58: I/O error, missing file) and internal errors (XX: damaged data, index).
 _POSTGRES_STORAGE = ("53", "58", "XX")
+
+
+def _first_translated(database: Database, exc: BaseException) -> DantrackError | None:
+    """The translation of exc, or of the error it arose while handling: a rollback after a
+    full disk (SQLite has already ended the transaction) fails with "no such savepoint", and
+    the full disk is what counts."""
+    seen = 0
+    error: BaseException | None = exc
+    while error is not None and seen < 8:
+        if isinstance(error, (DBAPIError, sqlite3.Error)):
+            if (translated := _translated(database, error)) is not None:
+                return translated
+        error, seen = error.__context__, seen + 1
+    return None
 
 
 def _translated(database: Database, exc: BaseException) -> DantrackError | None:
@@ -246,6 +260,11 @@ def _sqlite_storage(exc: BaseException, message: str) -> str | None:
         primary = next((code for words, code in _SQLITE_STORAGE_WORDS.items()
                         if words in lowered), None)
     return _SQLITE_STORAGE.get(primary or "")
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """What keeps an SQLite file from being used (a full disk, an I/O error …), in words."""
+    return _sqlite_storage(exc, _one_line(None, exc))
 
 
 def is_damaged(exc: BaseException) -> bool:
