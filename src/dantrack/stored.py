@@ -38,10 +38,11 @@ class WrongType:
 
 
 def _kind(column) -> str | None:  # type: ignore[no-untyped-def]
-    """The declared type as this check knows it (Boolean before Integer: it is one)."""
+    """The declared type as this check knows it (sqlmodel's AutoString decorates String)."""
+    declared = getattr(column.type, "impl_instance", column.type)
     for kind, types in (("boolean", Boolean), ("date", Date), ("integer", Integer),
                         ("text", String)):
-        if isinstance(column.type, types):
+        if isinstance(declared, types):
             return kind
     return None
 
