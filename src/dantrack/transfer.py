@@ -140,8 +140,8 @@ def _insert(target: Connection, table: Table, batch: list[dict[str, Any]]) -> No
         with target.begin_nested():
             target.execute(table.insert(), batch)
     except DBAPIError as exc:
-        if _storage_failure(target, exc):
-            raise
+        if "SAVEPOINT" in (exc.statement or "") or _storage_failure(target, exc):
+            raise  # the savepoint could not even be rolled back: the database's fault
         for values in batch:
             try:
                 with target.begin_nested():
