@@ -26,9 +26,9 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from dantrack.db import Database, Location, is_damaged
+from dantrack.db import Database, Location, is_damaged, storage_failure
 from dantrack.deadlines import due_on
-from dantrack.errors import DantrackError, RuleError
+from dantrack.errors import DantrackError, DatabaseUnavailable, RuleError
 from dantrack.vocab import (
     VERDICTS_BY_KIND,
     Channel,
@@ -412,7 +412,9 @@ def backup(database: Database, target: Path, *, force: bool = False,
                       progress=progress)
         _publish(temporary, target, force=force)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        # With the journal SQLite may leave beside it when the copy fails half-way.
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            leftover.unlink(missing_ok=True)
         raise
     return BackupResult(target, pages, target.stat().st_size, time.monotonic() - started)
 
@@ -463,6 +465,9 @@ def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: fl
             # One self-contained file: no -wal beside it to lose when the copy is moved.
             destination.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.Error as exc:
+            if reason := storage_failure(exc):  # a full disk, say: exit 4, as for the database
+                raise DatabaseUnavailable(f"cannot write the backup to {temporary.parent}: "
+                                          f"{reason}") from None
             raise DantrackError(f"the backup failed: {exc}") from None
         finally:
             destination.close()
