@@ -42,12 +42,15 @@ class DantrackGroup(TyperGroup):
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def _writer_frame(exc: OSError):  # type: ignore[no-untyped-def]
     """The innermost frame of dantrack's own code where the write failed."""
     frame = None
     traceback = exc.__traceback__
     while traceback is not None:
-        if "dantrack" in traceback.tb_frame.f_code.co_filename:
+        if traceback.tb_frame.f_code.co_filename.startswith(_PACKAGE):
             frame = traceback.tb_frame
         traceback = traceback.tb_next
     return frame
