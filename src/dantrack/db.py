@@ -24,6 +24,7 @@ from sqlalchemy import Column, MetaData, String, Table, case, create_engine, eve
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
+from dantrack import faults
 from dantrack.errors import DantrackError, DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
@@ -168,33 +169,12 @@ def translate_errors(database: Database) -> Iterator[None]:
     except OverflowError:  # sqlite3 refuses integers past 64 bits before SQLite sees them
         raise InvalidInput("a number is too large for the database") from None
     except ValueError as exc:  # a stored value the column's type cannot read (pydantic's too)
-        if (error := _wrong_type(database, exc)) is None:
+        if (error := faults.wrong_type(database, exc)) is None:
             raise
         raise error from None
 
 
 translate_lock_errors = translate_errors  # the earlier name
-
-# SQLite's primary result codes (sqlite_errorname, without its extended suffix) of a file
-# that cannot be used as it is, with the words of the message each stands for.
-_SQLITE_STORAGE = {
-    "SQLITE_FULL": "the disk is full",
-    "SQLITE_IOERR": "disk I/O error",
-    "SQLITE_CORRUPT": "the file is damaged; run `dantrack db check`",
-    "SQLITE_NOTADB": "the file is not a database",
-    "SQLITE_CANTOPEN": "unable to open the database file",
-}
-_SQLITE_STORAGE_WORDS = {
-    "database or disk is full": "SQLITE_FULL",
-    "disk i/o error": "SQLITE_IOERR",
-    "malformed": "SQLITE_CORRUPT",
-    "file is not a database": "SQLITE_NOTADB",
-    "unable to open database file": "SQLITE_CANTOPEN",
-}
-# PostgreSQL: insufficient resources (53: disk full, out of memory, too many connections),
-# system errors (58: I/O error, missing file) and internal errors (XX: damaged data, index).
-_POSTGRES_STORAGE = ("53", "58", "XX")
-
 
 def _first_translated(database: Database, exc: BaseException) -> DantrackError | None:
     """The translation of exc, or of the error it arose while handling: a rollback after a
@@ -224,13 +204,13 @@ def _translated(database: Database, exc: BaseException) -> DantrackError | None:
         # No right to create or write, no schema on the search path, a table or column
         # dropped behind dantrack's back, a full disk: the database cannot be used as it is.
         unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith(
-            _POSTGRES_STORAGE)
+            faults.POSTGRES_STORAGE)
         storage = None
     else:
         locked = "locked" in message or "busy" in message
         read_only = "readonly" in message or "read-only" in message
         lost = nul = data = unusable = False
-        storage = _sqlite_storage(exc, message)
+        storage = faults.sqlite_storage(exc, message)
     if locked:
         return DatabaseUnavailable(
             f"the database {where} is locked by another process "
@@ -251,56 +231,10 @@ def _translated(database: Database, exc: BaseException) -> DantrackError | None:
     return None
 
 
-def _sqlite_storage(exc: BaseException, message: str) -> str | None:
-    """What is wrong with an SQLite file that cannot be used, in words; None if it can."""
-    name = getattr(getattr(exc, "orig", exc), "sqlite_errorname", None) or ""
-    primary = next((code for code in _SQLITE_STORAGE if name.startswith(code)), None)
-    if primary is None:
-        lowered = message.lower()
-        primary = next((code for words, code in _SQLITE_STORAGE_WORDS.items()
-                        if words in lowered), None)
-    return _SQLITE_STORAGE.get(primary or "")
-
-
-def storage_failure(exc: BaseException) -> str | None:
-    """What keeps an SQLite file from being used (a full disk, an I/O error …), in words."""
-    return _sqlite_storage(exc, _one_line(None, exc))
-
-
-def is_damaged(exc: BaseException) -> bool:
-    """Whether an SQLite error says the file is damaged or is not a database."""
-    return _sqlite_storage(exc, _one_line(None, exc)) in (
-        _SQLITE_STORAGE["SQLITE_CORRUPT"], _SQLITE_STORAGE["SQLITE_NOTADB"])
-
-
-def _wrong_type(database: Database, exc: ValueError) -> DantrackError | None:
-    """A ValueError while the database is in use, when the file holds a value of the wrong
-    type (written by another tool: SQLite stores any type in any column) becomes one line
-    naming the first such value; without one it is a bug and goes on."""
-    if database.dialect != "sqlite":
-        return None  # PostgreSQL enforces the declared types
-    from dantrack.stored import first_wrong_type
-
-    try:
-        with database.engine.connect().execution_options(**{PROBE: True}) as connection:
-            found = first_wrong_type(connection)
-            connection.rollback()
-    except (DBAPIError, sqlite3.Error):
-        return None
-    if found is None:
-        return None
-    return DatabaseUnavailable(
-        f"the database {database.location.shown} holds a value of the wrong type in "
-        f"{found.table}.{found.column} (row {found.row}); run `dantrack db check`"
-    )
-
-
 def _one_line(database: Database | None, exc: BaseException) -> str:
     """The driver's message on one line (libpq never repeats a password in it): the server's
     primary message when there is one, without the quoted statement."""
-    orig = getattr(exc, "orig", None) or exc
-    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
-    return " ".join(str(primary or orig).split())
+    return faults.one_line(exc)
 
 
 def open_database(location: Location, *, write: bool, create: bool | None = None,

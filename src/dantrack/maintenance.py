@@ -26,9 +26,10 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from dantrack.db import Database, Location, is_damaged, storage_failure
+from dantrack.db import Database, Location
 from dantrack.deadlines import due_on
 from dantrack.errors import DantrackError, DatabaseUnavailable, RuleError
+from dantrack.faults import is_damaged, storage_failure
 from dantrack.vocab import (
     VERDICTS_BY_KIND,
     Channel,
