@@ -333,3 +333,19 @@ def test_a_copy_the_target_refuses_names_the_row(sample: Path, postgres_url: str
     line = one_line(run("db", "copy", postgres_url, db=sample), 3)
     assert "petition P2022-00022" in line
     assert "nhiều" not in line and "Pipeline" not in line
+
+
+def test_an_io_error_on_a_file_is_one_line_exit_4(cli, sample: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from dantrack import output
+
+    def failing(*_args: object, **_kwargs: object) -> int:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(output, "write_export", failing)
+    out = tmp_path / "out.csv"
+    result = cli("--db", str(sample), "export", "petitions", "-o", str(out))
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: cannot read or write {out}: Input/output error\n"

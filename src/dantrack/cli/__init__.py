@@ -34,7 +34,8 @@ class DantrackGroup(TyperGroup):
             frame = _writer_frame(exc)
             stdout = _writing_stdout(frame)
             what = "standard output" if stdout else exc.filename or _file_name(frame)
-            typer.echo(f"Error: cannot write {what}: {exc.strerror}", err=True)
+            verb = "read or write" if exc.errno == errno.EIO else "write"  # EIO: either way
+            typer.echo(f"Error: cannot {verb} {what}: {exc.strerror}", err=True)
             raise typer.Exit(1 if stdout else 4) from None
 
 
