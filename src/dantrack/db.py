@@ -23,7 +23,7 @@ from sqlalchemy import Column, MetaData, String, Table, create_engine, event, se
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from dantrack import urls
+from dantrack import faults, urls
 from dantrack.errors import DantrackError, DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
@@ -130,11 +130,12 @@ class Database:
         """One transaction: committed when the block ends, rolled back if it raises."""
         from sqlmodel import Session
 
-        with Session(self.engine, expire_on_commit=False) as session:
+        # The rollback and the close are inside the translation too: on a full disk or a
+        # damaged file they may fail as well, and must not show the statement either.
+        with translate_errors(self), Session(self.engine, expire_on_commit=False) as session:
             try:
-                with translate_errors(self):
-                    yield session
-                    session.commit()
+                yield session
+                session.commit()
             except BaseException:
                 session.rollback()
                 raise
@@ -152,26 +153,45 @@ class Database:
 @contextmanager
 def translate_errors(database: Database) -> Iterator[None]:
     """Database errors a user can cause (a lock held too long, text PostgreSQL cannot store)
-    become DantrackErrors; anything else is a bug and goes on."""
+    and storage failures (a full disk, an I/O error, a damaged or unopenable file) become
+    DantrackErrors that never show the statement or its parameters; anything else is a bug
+    and goes on."""
     try:
         yield
-    except DBAPIError as exc:
-        if (error := _translated(database, exc)) is None:
+    except (DBAPIError, sqlite3.Error) as exc:
+        if (error := _first_translated(database, exc)) is None:
             raise
         raise error from None
     except OverflowError:  # sqlite3 refuses integers past 64 bits before SQLite sees them
         raise InvalidInput("a number is too large for the database") from None
+    except ValueError as exc:  # a stored value the column's type cannot read (pydantic's too)
+        if (error := faults.wrong_type(database, exc)) is None:
+            raise
+        raise error from None
 
 
 translate_lock_errors = translate_errors  # the earlier name
 
+def _first_translated(database: Database, exc: BaseException) -> DantrackError | None:
+    """The translation of exc, or of the error it arose while handling: a rollback after a
+    full disk (SQLite has already ended the transaction) fails with "no such savepoint", and
+    the full disk is what counts."""
+    seen = 0
+    error: BaseException | None = exc
+    while error is not None and seen < 8:
+        if isinstance(error, (DBAPIError, sqlite3.Error)):
+            if (translated := _translated(database, error)) is not None:
+                return translated
+        error, seen = error.__context__, seen + 1
+    return None
 
-def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
+
+def _translated(database: Database, exc: BaseException) -> DantrackError | None:
     message = _one_line(database, exc)
     where = database.location.shown
     if database.dialect == "postgresql":
         # By SQLSTATE: a message may quote the user's values.
-        code = getattr(exc.orig, "sqlstate", None) or ""
+        code = getattr(getattr(exc, "orig", exc), "sqlstate", None) or ""
         locked = code in ("55P03", "40P01")  # lock_not_available, deadlock_detected
         read_only = code == "25006"
         lost = code.startswith(("08", "57P")) or (isinstance(exc, OperationalError) and not code)
@@ -179,11 +199,14 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         data = code.startswith("22")  # data_exception: out of range, too long …
         # No right to create or write, no schema on the search path, a table or column
         # dropped behind dantrack's back, a full disk: the database cannot be used as it is.
-        unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith("53")
+        unusable = code in ("42501", "3F000", "42P01", "42703") or code.startswith(
+            faults.POSTGRES_STORAGE)
+        storage = None
     else:
         locked = "locked" in message or "busy" in message
         read_only = "readonly" in message or "read-only" in message
         lost = nul = data = unusable = False
+        storage = faults.sqlite_storage(exc, message)
     if locked:
         return DatabaseUnavailable(
             f"the database {where} is locked by another process "
@@ -191,6 +214,8 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
         )
     if read_only:
         return DatabaseUnavailable(f"the database {where} cannot be written: {message}")
+    if storage:
+        return DatabaseUnavailable(f"the database {where} cannot be used: {storage}")
     if lost:
         return DatabaseUnavailable(f"lost the connection to {where}: {message}")
     if unusable:
@@ -202,12 +227,10 @@ def _translated(database: Database, exc: DBAPIError) -> DantrackError | None:
     return None
 
 
-def _one_line(database: Database, exc: BaseException) -> str:
+def _one_line(database: Database | None, exc: BaseException) -> str:
     """The driver's message on one line (libpq never repeats a password in it): the server's
     primary message when there is one, without the quoted statement."""
-    orig = getattr(exc, "orig", None) or exc
-    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
-    return " ".join(str(primary or orig).split())
+    return faults.one_line(exc)
 
 
 def open_database(location: Location, *, write: bool, create: bool | None = None,
@@ -291,7 +314,7 @@ def _sqlite_engine(path: Path, *, write: bool) -> Engine:
             uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
         )
 
-    engine = create_engine("sqlite+pysqlite://", creator=connect)
+    engine = create_engine("sqlite+pysqlite://", creator=connect, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -348,6 +371,18 @@ def _parse_url(target: str) -> URL:
                    password=None if parts.password is None else unquote(parts.password))
 
 
+def quiet_psycopg() -> None:
+    """psycopg logs what it ignores (an error while ending a pipeline, after the error that
+    counts has been raised) as warnings; with no logging set up Python would print them on
+    stderr, a stray line after dantrack's one."""
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def _postgres_engine(location: Location, *, write: bool) -> Engine:
     url = postgres_url(location)
     query = {key: value for key, value in url.query.items() if isinstance(value, str)}
@@ -359,7 +394,9 @@ def _postgres_engine(location: Location, *, write: bool) -> Engine:
     query["options"] = " ".join(option for option in options if option)
     query.setdefault("connect_timeout", CONNECT_TIMEOUT)
     query.setdefault("application_name", "dantrack")
-    engine = create_engine(url.set(query=query))
+    # hide_parameters: an error never carries the statement's values (a denouncer's identity).
+    engine = create_engine(url.set(query=query), hide_parameters=True)
+    quiet_psycopg()
 
     if write:
         @event.listens_for(engine, "begin")

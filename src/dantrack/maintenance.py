@@ -27,7 +27,8 @@ from sqlalchemy.orm import aliased
 from dantrack import checks
 from dantrack.db import Database, Location
 from dantrack.deadlines import due_on
-from dantrack.errors import DantrackError, RuleError
+from dantrack.errors import DantrackError, DatabaseUnavailable, RuleError
+from dantrack.faults import is_damaged, storage_failure
 from dantrack.limits import GENERATED_REF
 from dantrack.vocab import (
     VERDICTS_BY_KIND,
@@ -95,9 +96,11 @@ def check_database(database: Database, *, quick: bool = False, limit: int = 100)
     try:
         with database.connection() as connection:
             _check_all(result, connection, database.dialect, quick=quick, limit=limit)
-    except DatabaseError as exc:  # a damaged file may fail even as the transaction ends
+    except DantrackError as exc:  # a damaged file may fail even as the transaction ends
+        if not isinstance(exc.__context__, DatabaseError) or not is_damaged(exc.__context__):
+            raise
         result.findings.append(Finding("integrity", None, f"the file cannot be read: "
-                                                          f"{exc.orig}"))
+                                                          f"{exc.__context__.orig}"))
         result.problems += 1
     return result
 
@@ -134,6 +137,10 @@ def _run(result: CheckResult, name: str, limit: int,
     except DatabaseError as exc:
         found[name] = found.get(name, 0) + 1
         result.findings.append(Finding(name, None, f"could not be checked: {exc.orig}"))
+    except ValueError:  # a stored value its column's type cannot read: the types check names it
+        found[name] = found.get(name, 0) + 1
+        result.findings.append(Finding(name, None, "could not be checked: a stored value has "
+                                                   "the wrong type (see the types check)"))
     result.problems += sum(found.values())
     for check_name, count in found.items():
         if limit and count > limit:
@@ -329,6 +336,16 @@ def _locality_paths(connection: Connection) -> Iterator[Finding]:
                      "locality_tree")
 
 
+def _stored_types(connection: Connection) -> Iterator[Finding]:
+    """SQLite: every value of the wrong type for its column (PostgreSQL enforces the types)."""
+    if connection.dialect.name != "sqlite":
+        return
+    from dantrack.stored import dantrack_tables, wrong_types
+
+    for wrong in wrong_types(connection, dantrack_tables()):
+        yield Finding("types", wrong.row, wrong.message())
+
+
 DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...] = (
     ("unique_refs", _unique_refs),
     ("petitions", _petition_rows),
@@ -341,6 +358,7 @@ DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...]
     ("refs", checks.key_characters),
     ("dates", checks.future_dates),
     ("secrecy", checks.secrecy),
+    ("types", _stored_types),
 )
 
 
@@ -410,6 +428,9 @@ def _copy(database: Database, temporary: Path, *, pages_per_step: int, pause: fl
             # One self-contained file: no -wal beside it to lose when the copy is moved.
             destination.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.Error as exc:
+            if reason := storage_failure(exc):  # a full disk, say: exit 4, as for the database
+                raise DatabaseUnavailable(f"cannot write the backup to {temporary.parent}: "
+                                          f"{reason}") from None
             raise DantrackError(f"the backup failed: {exc}") from None
         finally:
             destination.close()

@@ -3,6 +3,11 @@
 Each row comes with a label that tells a person where it is in the file: "line 12" for CSV
 (the line where the record starts) and JSON Lines, "item 3" for a JSON array (counting from 1).
 A file that cannot be read at all raises InvalidInput naming where it broke.
+
+Memory stays bounded whatever the file: a line (CSV, JSON Lines) or an item (JSON array) longer
+than MAX_LINE characters, far beyond any valid row, is refused after reading no more than that.
+Bytes that are not UTF-8 are kept as surrogates (surrogateescape) and reported at their row,
+since a strict decoder reads ahead and would blame whatever line it was on.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -19,6 +25,12 @@ from dantrack.safety import guard_cell, unguard_cell  # noqa: F401  (guard_cell:
 
 FORMATS = ("csv", "json", "jsonl")
 EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+# The longest line or JSON item read (characters): names are at most 200, texts 4,000.
+MAX_LINE = 1 << 20
+_NOT_UTF8 = "is not UTF-8 text (save it as UTF-8, with or without a byte-order mark)"
+_TOO_DEEP = "is nested too deeply"
+
 
 @dataclass
 class Row:
@@ -38,10 +50,23 @@ class Source:
         self._binary = stream
         self.columns: list[str] | None = None
         self._text = io.TextIOWrapper(_Counting(stream, self), encoding="utf-8-sig",
-                                      errors="strict", newline="")
+                                      errors="surrogateescape", newline="")
+        self._bad_lines: list[int] = []  # lines read so far holding bytes that are not UTF-8
         if fmt == "csv":
-            self._reader = csv.reader(self._text, strict=True)
+            self._reader = csv.reader(self._lines(), strict=True)
             self.columns = self._header()
+
+    def _lines(self) -> Iterator[str]:
+        """The file's lines, each read with a bound; lines that are not UTF-8 are noted."""
+        number = 0
+        while line := self._text.readline(MAX_LINE + 1):
+            number += 1
+            if len(line) > MAX_LINE:
+                raise InvalidInput(f"{self.name}, line {number}: is longer than {MAX_LINE:,} "
+                                   "characters, far beyond any valid row")
+            if not line.isascii() and _has_surrogates(line):
+                self._bad_lines.append(number)
+            yield line
 
     def _header(self) -> list[str]:
         try:
@@ -50,6 +75,8 @@ class Source:
             raise InvalidInput(f"{self.name} is empty: expected a header line") from None
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{self.name}, line 1: {_reason(exc)}") from None
+        if self._bad_lines:
+            raise InvalidInput(f"{self.name}, line 1: {_NOT_UTF8}")
         return [name.strip() for name in header]
 
     def rows(self) -> Iterator[Row]:
@@ -77,6 +104,10 @@ class Source:
             line = self._reader.line_num + 1
             if not cells:
                 continue
+            if self._bad_lines:  # the first line of this record that is not UTF-8
+                yield Row(f"line {self._bad_lines[0]}", {}, _NOT_UTF8)
+                self._bad_lines.clear()
+                continue
             if len(cells) != len(columns):
                 yield Row(label, {}, f"has {len(cells)} cells, the header has {len(columns)}")
                 continue
@@ -84,13 +115,20 @@ class Source:
                               for name, cell in zip(columns, cells, strict=True) if cell})
 
     def _jsonl_rows(self) -> Iterator[Row]:
-        for number, line in enumerate(self._text, start=1):
+        for number, line in enumerate(self._lines(), start=1):
             if not line.strip():
+                continue
+            if self._bad_lines:
+                self._bad_lines.clear()
+                yield Row(f"line {number}", {}, _NOT_UTF8)
                 continue
             try:
                 item = json.loads(line, object_pairs_hook=_object)
             except json.JSONDecodeError as exc:
                 yield Row(f"line {number}", {}, f"is not valid JSON ({exc.msg})")
+                continue
+            except RecursionError:
+                yield Row(f"line {number}", {}, _TOO_DEEP)
                 continue
             yield _json_row(f"line {number}", item)
 
@@ -174,6 +212,9 @@ def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]
         try:
             item, end = decoder.raw_decode(buffer, position)
         except json.JSONDecodeError as exc:
+            if len(buffer) - position > MAX_LINE:
+                raise InvalidInput(f"{name}, item {index + 1}: is longer than {MAX_LINE:,} "
+                                   "characters, far beyond any valid row") from None
             more = text.read(chunk)
             if more:
                 buffer = buffer[position:] + more
@@ -181,6 +222,10 @@ def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]
                 continue
             raise InvalidInput(f"{name}, item {index + 1}: invalid or truncated JSON "
                                f"({exc.msg})") from None
+        except RecursionError:
+            raise InvalidInput(f"{name}, item {index + 1}: {_TOO_DEEP}") from None
+        if _has_surrogates(buffer, position, end):
+            raise InvalidInput(f"{name}, item {index + 1}: {_NOT_UTF8}")
         if end >= len(buffer) and not isinstance(item, (dict, list)):
             # a number or literal at the end of the buffer may continue in the next chunk
             more = text.read(chunk)
@@ -194,6 +239,14 @@ def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]
         expect_item = False
 
 
+def _has_surrogates(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text (or text[start:end]) holds a byte that was not UTF-8 (surrogateescape)."""
+    return _SURROGATE.search(text, start, len(text) if end is None else end) is not None
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _skip_space(buffer: str, position: int) -> int:
     while position < len(buffer) and buffer[position] in " \t\r\n":
         position += 1
@@ -202,7 +255,7 @@ def _skip_space(buffer: str, position: int) -> int:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
-        return "is not UTF-8 text (save it as UTF-8, with or without a byte-order mark)"
+        return _NOT_UTF8
     return str(exc)
 
 

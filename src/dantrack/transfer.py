@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dantrack import db
 from dantrack.errors import Conflict, InvalidInput
@@ -119,17 +120,62 @@ def _copy_table(source: Connection, target: Connection, table: Table) -> int:
             values[self_ref] = None
         batch.append(values)
         if len(batch) == BATCH:
-            target.execute(table.insert(), batch)
+            _insert(target, table, batch)
             count += len(batch)
             batch = []
     if batch:
-        target.execute(table.insert(), batch)
+        _insert(target, table, batch)
         count += len(batch)
     if deferred:
         statement = (update(table).where(table.c.id == bindparam("_id"))
                      .values({self_ref: bindparam("_ref")}))
         target.execute(statement, deferred)
     return count
+
+
+def _insert(target: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    """Insert a batch inside a savepoint; should the target refuse it, insert its rows one by
+    one to find the row it refuses, and name that row (never its values)."""
+    try:
+        with target.begin_nested():
+            target.execute(table.insert(), batch)
+    except DBAPIError as exc:
+        if "SAVEPOINT" in (exc.statement or "") or _storage_failure(target, exc):
+            raise  # the savepoint could not even be rolled back: the database's fault
+        for values in batch:
+            try:
+                with target.begin_nested():
+                    target.execute(table.insert(), values)
+            except DBAPIError as row_exc:
+                raise InvalidInput(f"{table.name} {_which(values)}: the target refuses it "
+                                   f"({_refusal(row_exc)}); correct it in the source "
+                                   "first") from None
+        raise
+
+
+def _storage_failure(target: Connection, exc: DBAPIError) -> bool:
+    """A full disk, a lost connection, a lock: the database's fault, not the row's."""
+    code = getattr(exc.orig, "sqlstate", None) or ""
+    if target.dialect.name == "postgresql":
+        return not code.startswith(("22", "23"))  # data exceptions, constraint violations
+    return not isinstance(exc, IntegrityError) and "mismatch" not in str(exc.orig)
+
+
+def _which(values: dict[str, Any]) -> str:
+    return str(values.get("ref") or values.get("code") or values.get("id")
+               or " ".join(str(values[k]) for k in ("prefix", "year") if k in values))
+
+
+def _refusal(exc: DBAPIError) -> str:
+    """Why the target refused a row, without the values: PostgreSQL's messages may quote
+    them, so its reason is the error's class and the constraint or column it names."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is None:  # SQLite names the constraint, never the value
+        return " ".join(str(exc.orig).split())
+    code = getattr(exc.orig, "sqlstate", None) or ""
+    what = "breaks a constraint" if code.startswith("23") else "a value does not fit"
+    named = diag.constraint_name or diag.column_name
+    return f"{what}{f' ({named})' if named else ''}, SQLSTATE {code}"
 
 
 def _check_storable(table: Table, values: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -27,6 +28,53 @@ class DantrackGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRNOS:
+                raise
+            # Standard output full is the reader's side (exit 1); a file dantrack writes
+            # cannot be written (exit 4, as a database that cannot be).
+            frame = _writer_frame(exc)
+            stdout = _writing_stdout(frame)
+            what = "standard output" if stdout else exc.filename or _file_name(frame)
+            verb = "read or write" if exc.errno == errno.EIO else "write"  # EIO: either way
+            typer.echo(f"Error: cannot {verb} {what}: {exc.strerror}", err=True)
+            raise typer.Exit(1 if stdout else 4) from None
+
+
+# A full disk, an I/O error, over the quota, past the file size limit, a read-only file system.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _writer_frame(exc: OSError):  # type: ignore[no-untyped-def]
+    """The innermost frame of dantrack's own code where the write failed."""
+    frame = None
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.startswith(_PACKAGE):
+            frame = traceback.tb_frame
+        traceback = traceback.tb_next
+    return frame
+
+
+def _writing_stdout(frame) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the failed write was to standard output: dantrack.output writes it (`write`,
+    or a writer handed sys.stdout as its stream)."""
+    if frame is None:
+        return False
+    if frame.f_code.co_filename.endswith("output.py") and frame.f_code.co_name == "write":
+        return True
+    return any(value is sys.stdout for value in frame.f_locals.values())
+
+
+def _file_name(frame) -> str:  # type: ignore[no-untyped-def]
+    """The name of the file the failing frame was writing, if it holds one open."""
+    for value in (frame.f_locals.values() if frame is not None else ()):
+        if hasattr(value, "write") and isinstance(getattr(value, "name", None), str):
+            return str(value.name)
+    return "the output file"
 
 
 app = typer.Typer(
@@ -97,9 +145,15 @@ def main() -> None:
         code = _exit_code(exc.code)
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except (BrokenPipeError, ValueError):
-        code = code or 0
+        pass
+    except OSError as exc:  # a full disk behind a redirection: one line, not a traceback
+        sys.stderr.write(f"Error: cannot write standard output: {exc.strerror}\n")
+        code = code or 1
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

@@ -30,14 +30,26 @@ def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
     known = records.COLUMNS[kind]
     duplicated = sorted(name for name, n in Counter(columns).items() if n > 1)
     if duplicated:
-        raise InvalidInput(f"duplicated columns: {', '.join(duplicated)}")
+        raise InvalidInput(f"duplicated columns: {first_few(duplicated)}")
     unknown = [name for name in columns if name not in known]
     if unknown and not ignore_extra:
-        raise InvalidInput(f"unknown columns: {', '.join(unknown)} (known for {kind}: "
+        raise InvalidInput(f"unknown columns: {first_few(unknown)} (known for {kind}: "
                            f"{', '.join(known)}; --ignore-extra skips unknown columns)")
     missing = sorted(records.REQUIRED[kind] - set(columns))
     if missing:
         raise InvalidInput(f"missing required columns: {', '.join(missing)}")
+
+
+# Names listed in one message at most (a header may hold thousands), each cut to a length.
+FEW = 5
+NAME_SHOWN = 40
+
+
+def first_few(names: list[str]) -> str:
+    """The first few names and how many more, so the error stays one short line."""
+    shown = [name if len(name) <= NAME_SHOWN else name[:NAME_SHOWN] + "…" for name in names[:FEW]]
+    more = f" and {len(names) - FEW:,} more" if len(names) > FEW else ""
+    return ", ".join(shown) + more
 
 
 def run_import(session: Session, *, kind: str, source: Source, on_conflict: str = "fail",

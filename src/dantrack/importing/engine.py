@@ -90,7 +90,9 @@ class Importer:
         if not self.known.issuperset(values):
             extra = [name for name in values if name not in self.known]
             if not self.ignore_extra:
-                return [(row.label, extra[0], None, "is not a known column")]
+                more = f" (nor are {len(extra) - 1:,} more keys)" if len(extra) > 1 else ""
+                name = extra[0] if len(extra[0]) <= 40 else extra[0][:40] + "…"
+                return [(row.label, name, None, "is not a known column" + more)]
             values = {k: v for k, v in values.items() if k in self.known}
         try:
             return self.rows.prepare(self, row.label, values)

@@ -33,5 +33,5 @@ else:
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("set sqlalchemy.url on the Alembic config to run without dantrack")
-    with create_engine(url).begin() as connection:
+    with create_engine(url, hide_parameters=True).begin() as connection:
         run(connection)
