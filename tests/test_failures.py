@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-SAMPLE = Path(__file__).parent / "fixtures" / "sample-0001.sqlite"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample.sqlite"  # this schema
 # A denouncer whose identity must never reach a message.
 NAME, ID_NUMBER, PHONE, ADDRESS = "Lò Thị Tốgiác", "001299887766", "0912765432", "Bản Mật Danh"
 SECRETS = (NAME, ID_NUMBER, PHONE, ADDRESS)

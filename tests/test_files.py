@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dantrack import files, migrations
+from dantrack import db, files, migrations
 
 DEAD_PID = 99999999  # above any Linux pid_max: never a running process
 
@@ -210,8 +210,8 @@ def test_restore_round_trip(cli, filled: Path, tmp_path: Path) -> None:
     ok(result)
     kept = filled.with_name("dantrack.sqlite.before-restore")
     assert result.stderr.startswith(
-        f"Restored {filled} from {backup} (schema 0001); the database as it was is kept at "
-        f"{kept}; removed dantrack.sqlite-wal")
+        f"Restored {filled} from {backup} (schema {db.SCHEMA_REVISION}); the database as it "
+        f"was is kept at {kept}; removed dantrack.sqlite-wal")
     assert not any(filled.with_name(filled.name + s).exists() for s in files.COMPANIONS)
     assert petition_refs(filled) == ["P2024-00001", "P2024-00002", "P2024-00003"]
     assert len(petition_refs(kept)) == 5  # the replaced file holds its WAL's rows too
@@ -404,3 +404,23 @@ def test_a_backup_killed_half_way_leaves_nothing_under_its_name_and_is_cleaned_u
     ok(cli("db", "backup", str(target)))
     assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite"]
     assert petition_refs(target) == petition_refs(filled)
+
+
+def test_output_to_a_pipe_or_device_is_written_to_it_not_replaced(cli, tree,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    """-o on a named pipe (as on /dev/stdout or /dev/null) writes into it: replacing a device
+    node or a pipe with a file would break what reads it, and the system."""
+    import threading
+
+    add_petitions(cli, 2)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = cli("export", "petitions", "--format", "jsonl", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].count(b"\n") == 2
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []

@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -92,6 +93,15 @@ def check_target(target: Path, *, database: Any = None, force: bool | None = Non
     return resolved
 
 
+def _special(target: Path) -> bool:
+    """Whether target exists and is not a regular file (a device, a pipe, a socket)."""
+    try:
+        return not stat.S_ISREG(os.stat(target.expanduser()).st_mode) and \
+            not stat.S_ISDIR(os.stat(target.expanduser()).st_mode)
+    except OSError:
+        return False
+
+
 def _noun(what: str) -> str:
     return what.removeprefix("the ")
 
@@ -102,6 +112,8 @@ def replacing(target: Path, *, database: Any = None, force: bool | None = None,
     """Yield the path of an empty private temporary file beside target; when the block
     ends without an exception, move it into place (through a link: the link stays)."""
     final = check_target(target, database=database, force=force, what=what)
+    if _special(final):
+        raise CannotWrite(f"cannot write {what} to {target}: it is not a regular file")
     remove_leftovers(final.parent)
     temporary = _create_temporary(final, target, what)
     try:
@@ -118,14 +130,30 @@ def replacing(target: Path, *, database: Any = None, force: bool | None = None,
 def output_file(target: str | os.PathLike[str], *, database: Any = None, binary: bool = False,
                 encoding: str = "utf-8", newline: str | None = "",
                 force: bool | None = None, what: str = "the output") -> Iterator[IO[Any]]:
-    """An open handle (text or binary) on a temporary beside target: see replacing()."""
+    """An open handle (text or binary) on a temporary beside target: see replacing().
+
+    A target that is not a regular file — a terminal, a pipe, /dev/null or /dev/stdout — is
+    written to as it is: there is nothing to replace, and replacing a device node with a
+    file would break the system."""
+    if _special(Path(target)):
+        refuse_database_files(Path(target), database)
+        mode = "wb" if binary else "w"
+        with open(target, mode, **({} if binary else {"encoding": encoding,  # noqa: SIM115
+                                                       "newline": newline})) as handle:
+            yield handle
+        return
     with replacing(Path(target), database=database, force=force, what=what) as temporary:
         if binary:
             handle: IO[Any] = open(temporary, "wb")  # noqa: SIM115
         else:
             handle = open(temporary, "w", encoding=encoding, newline=newline)  # noqa: SIM115
-        with handle:
-            yield handle
+        try:
+            with handle:
+                yield handle
+        except OSError as exc:  # a full disk, say: name the file the user asked for
+            if exc.errno is None or exc.filename not in (None, str(temporary)):
+                raise
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
 def _create_temporary(final: Path, target: Path, what: str) -> Path:
