@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from sqlmodel import Session  # noqa: TID251  (an annotation only: never imported to run)
 
 
 class Format(StrEnum):
