@@ -105,7 +105,7 @@ def markdown_text(columns: Sequence[str], rows: Iterable[Sequence[Any]],
 
 
 def _console(stream=None):  # type: ignore[no-untyped-def]
-    from rich.console import Console
+    from rich.console import Console  # noqa: TID251  (the renderer)
 
     terminal = is_terminal() if stream is None else stream.isatty()
     return Console(
@@ -143,8 +143,8 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
             write(title)
         write(table_text_plain(columns, rows, align_right))
         return
-    from rich import box
-    from rich.table import Table
+    from rich import box  # noqa: TID251  (the renderer)
+    from rich.table import Table  # noqa: TID251  (the renderer)
 
     align = align_right or [False] * len(columns)
     table = Table(title=visible(title) if title else None, box=box.SIMPLE_HEAVY,
@@ -271,8 +271,8 @@ class progress_bar:  # noqa: N801  (used as a context manager, like open)
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if self.total and self.total > 1_000_000 and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import (
+            from rich.console import Console  # noqa: TID251  (the renderer)
+            from rich.progress import (  # noqa: TID251  (the renderer)
                 BarColumn,
                 DownloadColumn,
                 Progress,

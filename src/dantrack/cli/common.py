@@ -15,7 +15,7 @@ import typer
 from dantrack.limits import FIRST_YEAR, LAST_YEAR, SECRET_FIELDS
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from sqlmodel import Session  # noqa: TID251  (an annotation only: never imported to run)
 
 
 class Format(StrEnum):
