@@ -75,8 +75,8 @@ def backup(
     Example: dantrack db backup ~/backups/reception-2024-12-31.sqlite
     """
     from dantrack import db
-    from dantrack.maintenance import backup as make_backup
-    from dantrack.maintenance import refuse_server_backup
+    from dantrack.backup import backup as make_backup
+    from dantrack.backup import refuse_server_backup
 
     check_arguments(ctx)
     location = db.locate(ctx.find_root().obj.db)
