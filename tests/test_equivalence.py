@@ -216,4 +216,16 @@ def test_commands_and_imports_agree(data: st.DataObject, cli: Callable[..., Any]
     assert side_a["db check"]["ok"], side_a["db check"]
     assert side_b["db check"]["ok"], side_b["db check"]
     for key in side_a:
-        assert side_a[key] == side_b[key], f"{key} differs between commands and imports"
+        assert side_a[key] == side_b[key], f"{key} differs: {differences(side_a, side_b, key)}"
+
+
+def differences(a: dict[str, Any], b: dict[str, Any], key: str) -> str:
+    """The petitions' fields (or report figures) that differ, as command / import."""
+    if key != "export":
+        return f"commands {a[key]} / imports {b[key]}"
+    refs = sorted(set(a[key]) | set(b[key]))
+    return "; ".join(
+        f"{ref}.{name}: {a[key].get(ref, {}).get(name)!r} / {b[key].get(ref, {}).get(name)!r}"
+        for ref in refs for name in sorted(set(a[key].get(ref, {})) | set(b[key].get(ref, {})))
+        if a[key].get(ref, {}).get(name) != b[key].get(ref, {}).get(name))
+
