@@ -229,3 +229,56 @@ def differences(a: dict[str, Any], b: dict[str, Any], key: str) -> str:
         for ref in refs for name in sorted(set(a[key].get(ref, {})) | set(b[key].get(ref, {})))
         if a[key].get(ref, {}).get(name) != b[key].get(ref, {}).get(name))
 
+
+# Deterministic regressions for what the property test found.
+
+def _guided_complaint(cli: Callable[..., Any]) -> None:
+    added = cli("petition", "add", "--ref", "G1", "--kind", "complaint", "--received-on",
+                "2024-03-01", "--locality", "01864", "--subject", "đất")
+    assert added.exit_code == 0, added.stderr
+    closed = cli("petition", "close", "G1", "--outcome", "guided", "--on", "2024-03-05")
+    assert closed.exit_code == 0, closed.stderr
+
+
+def _stored(cli: Callable[..., Any]) -> dict[str, Any]:
+    exported = cli("export", "petitions", "--format", "json")
+    assert exported.exit_code == 0, exported.stderr
+    return {row["ref"]: row for row in json.loads(exported.stdout)}["G1"]
+
+
+def _figures(cli: Callable[..., Any]) -> dict[str, Any]:
+    report = cli("report", "--year", "2024", "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    return json.loads(report.stdout)["petitions"]
+
+
+@pytest.mark.backends
+def test_reclosing_guided_as_resolved_through_import_gives_back_competence(
+        cli: Callable[..., Any], tree: Any, tmp_path: Path) -> None:
+    """SPEC §1: a close-out through `import closures --on-conflict update` is a reopen and a
+    close, and the reopen gives back the competence the guided close took."""
+    _guided_complaint(cli)
+    closures = tmp_path / "closures.csv"
+    closures.write_text("ref,closed_on,outcome,verdict,note\nG1,2024-03-20,resolved,upheld,\n")
+    updated = cli("import", "closures", str(closures), "--on-conflict", "update")
+    assert updated.exit_code == 0, updated.stderr
+    stored = _stored(cli)
+    assert (stored["outcome"], stored["competence"]) == ("resolved", "own")
+    figures = _figures(cli)
+    assert (figures["received"], figures["due"], figures["resolved"]) == (1, 1, 1)
+
+
+@pytest.mark.backends
+def test_reopening_guided_through_a_petitions_row_gives_back_competence(
+        cli: Callable[..., Any], tree: Any, tmp_path: Path) -> None:
+    """The exported row with its close-out columns emptied, imported with --on-conflict
+    update, reopens the petition; like `petition reopen` it gives back the competence."""
+    _guided_complaint(cli)
+    row = {**_stored(cli), **EMPTY_CLOSE_OUT}
+    rows = tmp_path / "reopen.jsonl"
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    updated = cli("import", "petitions", str(rows), "--on-conflict", "update")
+    assert updated.exit_code == 0, updated.stderr
+    stored = _stored(cli)
+    assert (stored["outcome"], stored["competence"]) == (None, "own")
+    assert _figures(cli)["due"] == 1
