@@ -282,3 +282,22 @@ def test_reopening_guided_through_a_petitions_row_gives_back_competence(
     stored = _stored(cli)
     assert (stored["outcome"], stored["competence"]) == (None, "own")
     assert _figures(cli)["due"] == 1
+
+
+@pytest.mark.backends
+@pytest.mark.parametrize("received_on", ["2024-02-20", "2024-03-10"])
+def test_moving_received_on_through_a_petitions_row_moves_a_default_acceptance(
+        cli: Callable[..., Any], tree: Any, tmp_path: Path, received_on: str) -> None:
+    """`petition edit --received-on` moves an accepted_on that was the default (equal to
+    received_on); the same edit as a whole exported row with --on-conflict update, whose
+    accepted_on column is as stored, must do the same (and not refuse a later date)."""
+    added = cli("petition", "add", "--ref", "G1", "--kind", "complaint", "--received-on",
+                "2024-03-01", "--locality", "01864", "--subject", "đất")
+    assert added.exit_code == 0, added.stderr
+    row = {**_stored(cli), "received_on": received_on}
+    rows = tmp_path / "edit.jsonl"
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    updated = cli("import", "petitions", str(rows), "--on-conflict", "update")
+    assert updated.exit_code == 0, updated.stderr
+    stored = _stored(cli)
+    assert (stored["received_on"], stored["accepted_on"]) == (received_on, received_on)
