@@ -301,3 +301,21 @@ def test_moving_received_on_through_a_petitions_row_moves_a_default_acceptance(
     assert updated.exit_code == 0, updated.stderr
     stored = _stored(cli)
     assert (stored["received_on"], stored["accepted_on"]) == (received_on, received_on)
+
+
+@pytest.mark.backends
+def test_changing_competence_of_a_guided_petition_through_a_row_does_as_petition_edit(
+        cli: Callable[..., Any], tree: Any, tmp_path: Path) -> None:
+    """`petition edit --competence own` on a petition closed as guided records own; the same
+    change as an exported row with --on-conflict update is reported unchanged and ignored.
+    Whichever the rule is, the two ways must agree (and a differing row is not unchanged)."""
+    _guided_complaint(cli)
+    row = {**_stored(cli), "competence": "own"}
+    rows = tmp_path / "edit.jsonl"
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    by_import = cli("import", "petitions", str(rows), "--on-conflict", "update")
+    after_import = _stored(cli)["competence"]
+    by_command = cli("petition", "edit", "G1", "--competence", "own")
+    assert (by_import.exit_code == 0) == (by_command.exit_code == 0)
+    assert after_import == _stored(cli)["competence"], "the import and the command disagree"
+    assert "1 unchanged" not in by_import.stderr
