@@ -29,7 +29,7 @@ from dantrack.importing.rows import Rows
 from dantrack.kinds import CLOSE_FIELDS, KINDS
 from dantrack.models import Meeting, Petition, PetitionEvent
 from dantrack.records import IDENTITY
-from dantrack.schemas import PetitionCreate
+from dantrack.schemas import Closure, PetitionCreate
 from dantrack.services import closeout, history
 from dantrack.services.petitions import check_original_date
 from dantrack.text import fold
@@ -56,9 +56,6 @@ class PetitionRows(Rows):
             values.update(closing)  # the row goes back whole, to be checked where the database is
             raise
         accepted_on = data.accepted_on or data.received_on
-        if accepted_on < data.received_on:
-            raise RowProblem("accepted_on", values.get("accepted_on"),
-                             f"is before received_on {data.received_on}")
         closure = imp.closure(data.kind, data.received_on, closing)
         outcome = Outcome(closure["outcome"]) if closure["outcome"] else None
         # The exchange form (kinds.KINDS["petitions"].columns), built field by field: the same
@@ -74,7 +71,7 @@ class PetitionRows(Rows):
             "remote": data.remote,
             "duplicate_of": ref_key(data.duplicate_of) if data.duplicate_of else None, **closure,
         }
-        extra = {"locality_id": locality_id,
+        extra = {"locality_id": locality_id, "accepted_given": values.get("accepted_on"),
                  "due_on": due_on(data.kind, accepted_on, complex=data.complex,
                                   remote=data.remote)}
         return Pending(label, record, extra)
@@ -84,7 +81,21 @@ class PetitionRows(Rows):
         if current is not None and current.get("secret") and \
                 not self._may_compare_identity(imp, item, current):
             return
+        if current is not None and _follow_receipt(item, current):
+            record = item.record
+            item.values["due_on"] = due_on(record["kind"], dt.date.fromisoformat(
+                record["accepted_on"]), complex=record["complex"], remote=record["remote"])
+        if not self._accepted_after_receipt(imp, item):
+            return
         super().meet(imp, item, current, new)
+
+    def _accepted_after_receipt(self, imp: Importer, item: Pending) -> bool:
+        """As for `petition add` and `edit`: a petition is not accepted before it is received."""
+        if item.record["accepted_on"] >= item.record["received_on"]:
+            return True
+        imp.error(item.label, "accepted_on", item.values["accepted_given"],
+                  f"is before received_on {item.record['received_on']}")
+        return False
 
     def _may_compare_identity(self, imp: Importer, item: Pending,
                               current: dict[str, Any]) -> bool:
@@ -157,6 +168,9 @@ class PetitionRows(Rows):
 
     def update(self, imp: Importer, item: Pending, current: dict[str, Any],
                changes: dict[str, list[Any]]) -> None:
+        """A stored petition takes a row as the command line would take the same changes: a
+        close-out that differs is a reopen and (when the row closes it) a close, through
+        services.closeout; the other differing fields are an edit."""
         row = dict(zip(PETITION_COLUMNS, values(
             item, imp.refs(Meeting, [item.record["meeting"]]),
             imp.refs(Petition, [item.record["duplicate_of"]])), strict=True))
@@ -165,16 +179,51 @@ class PetitionRows(Rows):
         if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
             raise RowProblem("duplicate_of", item.record["duplicate_of"],
                              "no petition with this ref")
+        self._check_links(imp, item, current)
+        edits = {k: v for k, v in changes.items() if k not in CLOSE_FIELDS}
+        reopen, close = self._closeout_steps(imp, item, current, changes)
         changed = {k: v for k, v in row.items() if k != "ref"}
         changed["secret"] = changed["secret"] or bool(current["secret"])  # never cleared
-        self._check_links(imp, item, current)
+        competence = edits["competence"][1] if "competence" in edits else current["competence"]
+        for step in (reopen, close):
+            if step is not None:
+                changed.update(step.values)
+                competence = step.values.get("competence", competence)
+        changed["competence"] = competence
         for name in ("received_on", "accepted_on", "due_on", "closed_on"):
-            if changed[name]:
+            if isinstance(changed[name], str):
                 changed[name] = dt.date.fromisoformat(changed[name])
         table = Petition.__table__
         imp.session.execute(update(table).where(table.c.id == current["id"]).values(**changed))
-        imp.session.execute(insert(PetitionEvent.__table__), [imp.event(
-            current["id"], "edited", {**changes, **imp.source_note})])
+        events = [(step.action, step.changes) for step in (reopen,) if step is not None]
+        if edits:
+            events.append(("edited", edits))
+        events += [(step.action, step.changes) for step in (close,) if step is not None]
+        imp.session.execute(insert(PetitionEvent.__table__), [
+            imp.event(current["id"], action, {**what, **imp.source_note})
+            for action, what in events])
+
+    def _closeout_steps(self, imp: Importer, item: Pending, current: dict[str, Any],
+                        changes: dict[str, list[Any]]) -> tuple[Any, Any]:
+        """The reopen and close a row's differing close-out means (each None if not)."""
+        if not any(name in changes for name in CLOSE_FIELDS):
+            return None, None
+        record = item.record
+        state = closeout.state_of(current)
+        reopen = None
+        if current["outcome"] is not None:
+            note = imp.source_note
+            reopen = closeout.reopen(state, f"updated by {note['source']} from {note['file']}",
+                                     history.last_close(imp.session, current["id"]))
+            state = closeout.after(state, reopen)
+        if record["outcome"] is None:
+            return reopen, None
+        state = {**state, "kind": record["kind"], "received_on": record["received_on"],
+                 "competence": record["competence"] if "competence" in changes
+                 else state["competence"]}
+        closure = Closure.model_validate({name: record[name] for name in CLOSE_FIELDS},
+                                         context=imp.context)
+        return reopen, closeout.close(closeout.state_of(state), closure)
 
     def _check_links(self, imp: Importer, item: Pending, current: dict[str, Any]) -> None:
         """A changed duplicate_of or receipt follows the command line's rules
@@ -183,16 +232,29 @@ class PetitionRows(Rows):
 
         received_on = dt.date.fromisoformat(item.record["received_on"])
         try:
-            if item.record["duplicate_of"] and \
-                    item.record["duplicate_of"] != current["duplicate_of"]:
+            moved = item.record["received_on"] != current["received_on"]
+            relinked = item.record["duplicate_of"] != current["duplicate_of"]
+            if item.record["duplicate_of"] and (moved or relinked):
                 find_original(imp.session, item.record["duplicate_of"],
                               received_on=received_on, petition_id=current["id"])
+            if item.record["duplicate_of"] and relinked:
                 imp.linked.append(current["id"])
-            if item.record["received_on"] != current["received_on"]:
+            if moved:
                 check_duplicates_follow(imp.session, current["id"], received_on)
         except DantrackError as exc:
             column = exc.field or "duplicate_of"
             raise RowProblem(column, item.record.get(column), exc.reason) from None
+
+
+def _follow_receipt(item: Pending, current: dict[str, Any]) -> bool:
+    """As `petition edit --received-on` does: an acceptance left on the day of receipt moves
+    with it (a row repeating the stored accepted_on leaves it to the rule). True if it moved."""
+    record = item.record
+    if (record["received_on"] != current["received_on"]
+            and record["accepted_on"] == current["accepted_on"] == current["received_on"]):
+        record["accepted_on"] = record["received_on"]
+        return True
+    return False
 
 
 def values(item: Pending, meetings: dict[str, int], originals: dict[str, int]) -> tuple[Any, ...]:

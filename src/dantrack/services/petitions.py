@@ -30,6 +30,7 @@ from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.text import key as ref_key
 from dantrack.vocab import (
     ALIASES,
+    Outcome,
     PetitionKind,
     Status,
     Verdict,
@@ -196,6 +197,9 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     if update.get("duplicate_of") and ref_key(update["duplicate_of"]) == petition.ref:
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
     after = {**before, **{k: getattr(v, "value", v) for k, v in update.items()}}
+    # While closed as guided or forwarded, the matter is not within competence.
+    outcome = Outcome(petition.outcome) if petition.outcome else None
+    after["competence"] = closeout.competence_after(outcome, after["competence"])
     if "received_on" in update and "accepted_on" not in update \
             and before["accepted_on"] == before["received_on"]:
         after["accepted_on"] = after["received_on"]
