@@ -30,16 +30,7 @@ def _upsert(session: Session) -> Any:
 
 def next_number(session: Session, prefix: str, year: int) -> int:
     """Hand out the next number of a ref sequence (atomic under concurrent writers)."""
-    sequence = _sequence_table()
-    statement = (
-        _upsert(session)
-        .values(prefix=prefix, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["prefix", "year"], set_={"last": sequence.c.last + 1}
-        )
-        .returning(sequence.c.last)
-    )
-    return int(session.execute(statement).scalar_one())
+    return reserve_numbers(session, prefix, year, 1)
 
 
 def reserve_numbers(session: Session, prefix: str, year: int, count: int) -> int:

@@ -77,6 +77,13 @@ class Rows(ABC):
         return {}
 
 
+def placed(imp: Importer, label: str, data: Any) -> Pending:
+    """A dated record placed in a locality (a meeting, a dialogue) in the exchange form."""
+    locality_id, code = imp.locality(data.locality)
+    record = {**data.model_dump(mode="json"), "locality": code}
+    return Pending(label, record, {"locality_id": locality_id, "date": data.date})
+
+
 class LocalityRows(Rows):
     kind, model, one_by_one, caches_localities = KINDS["localities"], Locality, True, False
 
@@ -118,10 +125,7 @@ class MeetingRows(Rows):
     kind, model, checked_apart = KINDS["meetings"], Meeting, True
 
     def prepare(self, imp: Importer, label: str, values: dict[str, Any]) -> Pending:
-        data = MeetingCreate.model_validate(values, context=imp.context)
-        locality_id, code = imp.locality(data.locality)
-        record = {**data.model_dump(mode="json"), "locality": code}
-        return Pending(label, record, {"locality_id": locality_id, "date": data.date})
+        return placed(imp, label, MeetingCreate.model_validate(values, context=imp.context))
 
     def insert(self, imp: Importer, items: list[Pending]) -> None:
         imp.assign_refs(items, self.kind)
@@ -137,11 +141,10 @@ class DialogueRows(Rows):
 
     def prepare(self, imp: Importer, label: str, values: dict[str, Any]) -> Pending:
         data = DialogueCreate.model_validate(values, context=imp.context)
-        locality_id, code = imp.locality(data.locality)
-        record = {**data.model_dump(mode="json"), "locality": code}
+        pending = placed(imp, label, data)
         if data.petition:
-            record["petition"] = ref_key(data.petition)
-        return Pending(label, record, {"locality_id": locality_id, "date": data.date})
+            pending.record["petition"] = ref_key(data.petition)
+        return pending
 
     def insert(self, imp: Importer, items: list[Pending]) -> None:
         petitions = imp.refs(Petition, (i.record["petition"] for i in items))
