@@ -457,3 +457,20 @@ def test_a_dry_run_of_the_library_writes_nothing_by_itself(db, tree) -> None:  #
         from datetime import date
 
         assert list_petitions(s, today=date(2024, 12, 31)) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64, 1 << 16])
+def test_lines_end_where_csv_says_at_any_chunk_boundary(monkeypatch, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    """The reader splits lines a chunk at a time: \\n, \\r\\n and \\r end a line wherever a
+    chunk ends, quoted cells keep their line breaks, and every row has its own line."""
+    from dantrack import readers
+
+    data = ('ref,subject\r\nA,"một\r\nhai"\nB,ba\rC,"bốn\nnăm"\r\nD,sáu\r\n').encode()
+    expected = [("line 2", {"ref": "A", "subject": "một\r\nhai"}),
+                ("line 4", {"ref": "B", "subject": "ba"}),
+                ("line 5", {"ref": "C", "subject": "bốn\nnăm"}),
+                ("line 7", {"ref": "D", "subject": "sáu"})]
+    monkeypatch.setattr(readers, "_CHUNK", chunk)
+    source = readers.Source(io.BytesIO(data), "csv", "t.csv")
+    assert source.columns == ["ref", "subject"]
+    assert [(row.label, row.values) for row in source.rows()] == expected

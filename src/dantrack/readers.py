@@ -28,6 +28,9 @@ EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jso
 
 # The longest line or JSON item read (characters): names are at most 200, texts 4,000.
 MAX_LINE = 1 << 20
+_CHUNK = 1 << 16
+# Where a line ends: after \n, or after a \r that no \n follows.
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 _NOT_UTF8 = "is not UTF-8 text (save it as UTF-8, with or without a byte-order mark)"
 _TOO_DEEP = "is nested too deeply"
 
@@ -57,16 +60,36 @@ class Source:
             self.columns = self._header()
 
     def _lines(self) -> Iterator[str]:
-        """The file's lines, each read with a bound; lines that are not UTF-8 are noted."""
+        """The file's lines (ended by \n, \r\n or \r, as newline="" reads them), each
+        bounded by MAX_LINE; lines that are not UTF-8 are noted. Read a chunk at a time and
+        split in C: a line at a time through readline costs more than the checks."""
         number = 0
-        while line := self._text.readline(MAX_LINE + 1):
-            number += 1
-            if len(line) > MAX_LINE:
-                raise InvalidInput(f"{self.name}, line {number}: is longer than {MAX_LINE:,} "
-                                   "characters, far beyond any valid row")
-            if not line.isascii() and _has_surrogates(line):
-                self._bad_lines.append(number)
-            yield line
+        pending = ""
+        while True:
+            chunk = self._text.read(_CHUNK)
+            text = pending + chunk
+            # A chunk ending in \r: its \n may start the next one, so that line waits.
+            keep = chunk and text.endswith("\r")
+            lines = _LINE_END.split(text[:-1] if keep else text)
+            pending = lines.pop() + ("\r" if keep else "")
+            if not chunk and pending:
+                lines.append(pending)
+            suspect = not text.isascii() and _has_surrogates(text)
+            for line in lines:
+                number += 1
+                if len(line) > MAX_LINE:
+                    self._too_long(number)
+                if suspect and _has_surrogates(line):
+                    self._bad_lines.append(number)
+                yield line
+            if not chunk:
+                return
+            if len(pending) > MAX_LINE:
+                self._too_long(number + 1)
+
+    def _too_long(self, number: int) -> None:
+        raise InvalidInput(f"{self.name}, line {number}: is longer than {MAX_LINE:,} "
+                           "characters, far beyond any valid row")
 
     def _header(self) -> list[str]:
         try:

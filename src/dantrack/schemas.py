@@ -132,6 +132,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def _no_control(value: str) -> str:
     """Refs and codes are typed and looked up again: no invisible control characters, and
     after normalisation nothing but printable ASCII (text.KEY_RULE)."""
+    if is_key(value):  # the common case: already printable ASCII (its length is checked)
+        return value
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
     value = key(value)
