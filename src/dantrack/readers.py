@@ -42,6 +42,24 @@ class Row:
     problem: str | None = None  # the row could not even be split into columns
 
 
+def _split_lines(text: str, *, last: bool) -> tuple[list[str], str]:
+    """text's complete lines, with their ends, and what follows the last one (to be
+    continued by the next chunk; with last, it is a line of its own)."""
+    if "\r" not in text or text.count("\r") == text.count("\r\n"):
+        # \n ends every line (the common case, and CRLF): str.split, in C.
+        parts = text.split("\n")
+        rest = parts.pop()
+        lines = [part + "\n" for part in parts]
+    else:  # lone \r line ends too; a final \r waits, since a \n may follow it
+        keep = not last and text.endswith("\r")
+        lines = _LINE_END.split(text[:-1] if keep else text)
+        rest = lines.pop() + ("\r" if keep else "")
+    if last and rest:
+        lines.append(rest)
+        rest = ""
+    return lines, rest
+
+
 class Source:
     """A stream of rows, and the columns the file declares (None for JSON)."""
 
@@ -68,20 +86,19 @@ class Source:
         while True:
             chunk = self._text.read(_CHUNK)
             text = pending + chunk
-            # A chunk ending in \r: its \n may start the next one, so that line waits.
-            keep = chunk and text.endswith("\r")
-            lines = _LINE_END.split(text[:-1] if keep else text)
-            pending = lines.pop() + ("\r" if keep else "")
-            if not chunk and pending:
-                lines.append(pending)
+            lines, pending = _split_lines(text, last=not chunk)
             suspect = not text.isascii() and _has_surrogates(text)
-            for line in lines:
-                number += 1
-                if len(line) > MAX_LINE:
-                    self._too_long(number)
-                if suspect and _has_surrogates(line):
-                    self._bad_lines.append(number)
-                yield line
+            if not suspect and (not lines or max(map(len, lines)) <= MAX_LINE):
+                number += len(lines)  # the common case: every line as it is
+                yield from lines
+            else:
+                for line in lines:
+                    number += 1
+                    if len(line) > MAX_LINE:
+                        self._too_long(number)
+                    if suspect and _has_surrogates(line):
+                        self._bad_lines.append(number)
+                    yield line
             if not chunk:
                 return
             if len(pending) > MAX_LINE:
