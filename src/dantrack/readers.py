@@ -217,7 +217,10 @@ def _json_row(label: str, item: Any) -> Row:
 
 
 def _json_array(text: IO[str], name: str, chunk: int = 1 << 16) -> Iterator[Any]:
-    """Items of a top-level JSON array, decoded one by one so memory stays flat."""
+    """Items of a top-level JSON array, decoded one by one so memory stays flat.
+
+    Longer than most: one state machine over a sliding buffer (an item, a comma, the end),
+    whose states share the buffer's bookkeeping."""
     decoder = json.JSONDecoder(object_pairs_hook=_object)
     buffer = text.read(chunk)
     position = _skip_space(buffer, 0)

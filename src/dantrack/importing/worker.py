@@ -47,7 +47,10 @@ def usable(importer: Importer, source: Source) -> bool:
 
 def run(importer: Importer, source: Source, progress: Callable[[int], None] | None) -> bool:
     """Every row of source through the importer, checked in a forked process. False, with
-    nothing read, if no process could be started (the caller then reads the rows itself)."""
+    nothing read, if no process could be started (the caller then reads the rows itself).
+
+    Longer than most: starting the child, the receiving loop and the ending that must run
+    whatever happens are one protocol, clearer read in one place."""
     importer.load_localities()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # nothing buffered may be written twice
@@ -107,7 +110,10 @@ def _widen(pipe: Connection) -> None:
 
 def _check_rows(importer: Importer, source: Source, sending: Connection,
                 inherited: Connection) -> None:
-    """In the child: read and check every row, send the results in order, and end."""
+    """In the child: read and check every row, send the results in order, and end.
+
+    Longer than most: each way the child can end (done, parent gone, failure) is handled
+    here, where the os._exit that must follow them all is."""
     # Only the parent reads: should it die, this process's next send fails and it ends.
     inherited.close()
     # Ctrl-C is the parent's to handle: it stops listening and ends this process.
