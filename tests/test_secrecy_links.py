@@ -359,3 +359,38 @@ def test_the_upgrade_marks_every_petition_that_was_ever_a_denunciation(  # type:
     assert marked[complaint[1]] == 1
     result = cli("--db", str(office), "db", "check")
     assert result.exit_code == 0, result.stdout
+
+
+def test_an_import_that_makes_a_petition_a_denunciation_masks_its_links(  # type: ignore[no-untyped-def]
+        cli, tree, tmp_path: Path) -> None:
+    ok(cli(*ADD, "--kind", "complaint", "--ref", "C1", "--subject", "Đất", *identity()))
+    ok(cli(*ADD, "--kind", "complaint", "--ref", "C2", "--subject", "Đất", "--petitioner", NAME,
+           "--duplicate-of", "C1"))
+    rows = [row for row in json.loads(ok(cli("export", "petitions", "--format", "json")))
+            if row["ref"] == "C2"]
+    rows[0]["kind"] = "denunciation"
+    path = tmp_path / "kind.jsonl"
+    path.write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "1 updated" in cli("import", "petitions", str(path), "--on-conflict", "update").stderr
+    assert leaked(*every_view(cli, "C1")) == []
+    assert "OK" in ok(cli("db", "check"))
+
+
+def test_editing_a_secret_identity_says_the_same_for_a_right_and_a_wrong_guess(  # type: ignore[no-untyped-def]
+        cli, tree) -> None:
+    ok(cli(*ADD, "--kind", "tố cáo", "--subject", "Sai phạm", *identity()))
+    right = cli("petition", "edit", "P2024-00001", "--phone", PHONE)
+    wrong = cli("petition", "edit", "P2024-00001", "--phone", "0999999999")
+    said = (0, "", "Edited petition P2024-00001: phone\n")
+    assert (right.exit_code, right.stdout, right.stderr) == said
+    assert (wrong.exit_code, wrong.stdout, wrong.stderr) == said
+
+
+def test_db_copy_onto_the_sources_journal_or_wal_is_refused(cli, tree, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ok(cli(*ADD, "--kind", "complaint", "--subject", "x"))
+    for suffix in ("-journal", "-wal", "-shm"):
+        result = cli("db", "copy", f"{db_path}{suffix}")
+        assert result.exit_code == 1, (suffix, result.stderr)
+        assert "companion file" in result.stderr
+    assert "P2024-00001" in ok(cli("petition", "list"))
+    assert "OK" in ok(cli("db", "check"))

@@ -53,6 +53,14 @@ def copy_database(source: db.Location, target: db.Location) -> Copied:
     """
     if _same(source, target):
         raise Conflict(f"the source and the target are the same database: {target.shown}")
+    if not source.is_url and not target.is_url:
+        from pathlib import Path
+
+        from dantrack.files import refuse_database_files
+
+        # Copying onto the source's journal or write-ahead log would wreck the source.
+        refuse_database_files(Path(target.target), source.target)
+        refuse_database_files(Path(source.target), target.target)
     reader = db.open_database(source, write=False)
     try:
         writer = db.open_database(target, write=True)

@@ -184,6 +184,8 @@ class PetitionRows(Rows):
         reopen, close = self._closeout_steps(imp, item, current, changes)
         changed = {k: v for k, v in row.items() if k != "ref"}
         changed["secret"] = changed["secret"] or bool(current["secret"])  # never cleared
+        if changed["secret"] and not current["secret"]:
+            imp.linked.append(current["id"])  # now secret: so are the petitions linked to it
         competence = edits["competence"][1] if "competence" in edits else current["competence"]
         for step in (reopen, close):
             if step is not None:

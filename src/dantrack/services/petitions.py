@@ -204,7 +204,10 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
             and before["accepted_on"] == before["received_on"]:
         after["accepted_on"] = after["received_on"]
     changes = {k: [_plain(before[k]), _plain(after[k])] for k in EDITABLE
-               if before[k] != after[k]}
+               if before[k] != after[k]
+               # A secret identity field given is an edit whatever it was: saying "unchanged"
+               # would tell whether a guess matched what is stored.
+               or (petition.secret and k in IDENTITY_FIELDS and k in update)}
     if not changes:
         return petition, {}
     _check_acceptance(after["received_on"], after["accepted_on"])
