@@ -18,7 +18,6 @@ from dantrack.limits import SECRET_FIELDS
 
 COLUMNS: dict[str, tuple[str, ...]] = {name: kind.columns for name, kind in KINDS.items()}
 REQUIRED: dict[str, frozenset[str]] = {name: kind.required for name, kind in KINDS.items()}
-EXPORTABLE = tuple(name for name, kind in KINDS.items() if kind.exported)
 IDENTITY = SECRET_FIELDS
 # Stored values read with the exchange columns but never written to a file: whether a
 # petition's identity is secret (services.secrecy).

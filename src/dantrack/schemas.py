@@ -251,14 +251,12 @@ def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref
              ) -> type[BaseModel]:
     """The update model of a create model: every field but `keep` optional, None when not
     given (only the fields given are touched)."""
+    # A field's validators ride on its annotation's metadata: carried over with it.
     fields: dict[str, Any] = {
-        field_name: (info.annotation | None, None)  # type: ignore[operator]
+        field_name: (Annotated[(info.annotation, *info.metadata)] | None if info.metadata
+                     else info.annotation | None, None)  # type: ignore[operator]
         for field_name, info in model.model_fields.items() if field_name not in keep
     }
-    # The validators ride on the annotations' metadata: carry them over.
-    for field_name, info in model.model_fields.items():
-        if field_name in fields and info.metadata:
-            fields[field_name] = (Annotated[(info.annotation, *info.metadata)] | None, None)
     return create_model(name, __base__=_Input, __doc__=f"{model.__name__}, to edit: only the "
                         "fields given are touched.", **fields)
 
