@@ -176,7 +176,8 @@ def test_locality_add_and_show(cli, tree) -> None:
     assert result.stderr == "Recorded locality 01867 Xã Địa Linh\n"
     shown = json.loads(ok(cli("locality", "show", "dia linh", "--format", "json")))
     assert shown == {"code": "01867", "name": "Xã Địa Linh", "level": "commune",
-                     "parent": "061", "parent_name": "Huyện Ba Bể"}
+                     "parent": "061", "parent_name": "Huyện Ba Bể", "valid_from": None,
+                     "valid_to": None, "successors": "", "predecessors": ""}
 
 
 def test_locality_add_failures(cli, tree) -> None:

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 # The schema revision this code writes, and every revision it can upgrade from, oldest first.
 # Compared with the alembic_version row on every open; tests pin both to dantrack.migrations.
-SCHEMA_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_REVISION = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 MAX_BUSY_TIMEOUT = 2_147_483.0

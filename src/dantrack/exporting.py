@@ -8,12 +8,14 @@ pipe closed early (`| head`) or an output that fails never shows an unrecorded i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 from sqlmodel import Session
 
 from dantrack import lookup, records
+from dantrack.kinds import KINDS
 from dantrack.services import history, secrecy
 
 
@@ -24,7 +26,11 @@ def export_records(session: Session, *, kind: str, year: int | None = None,
     With reveal, the session is committed after each batch's reveals are recorded."""
     subtree = None
     if locality:
-        subtree = lookup.subtree(lookup.resolve_locality(session, locality))
+        on = dt.date(year, 12, 31) if year is not None else None
+        unit = lookup.resolve(session, locality, on=on)
+        # Units: the subtree; records: the territory (with the units that lead into it).
+        subtree = (lookup.subtree(unit) if KINDS[kind].placed_by == "id"
+                   else lookup.territory_ids(session, unit))
     columns = records.COLUMNS[kind]
     for batch in records.batches(session, kind, year=year, subtree=subtree):
         secret = [record for record in batch if record.get("secret")]

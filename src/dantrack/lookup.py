@@ -1,37 +1,105 @@
-"""The one owner of the locality tree: which unit a code or name means, which units a report
-of a locality counts, where a new unit goes, moving a unit, and the tree's own consistency.
+"""The one owner of the locality tree: which unit a code or name means on a date, which units a
+report of a locality counts (its territory), where a new unit goes, ending a unit with its
+successors, moving a unit, and the tree's own consistency.
 
-Nothing else knows how the tree is stored (today a materialised path of ids, "/1/5/23/", so
-that a subtree is a prefix match). Works on an ORM session and on a plain connection alike, in
-Core SQL, and returns light rows with the attributes id, code, name, level, parent_id, path.
+Nothing else knows how the tree is stored: a materialised path of ids, "/1/5/23/", so that a
+subtree is a prefix match; each unit's validity (valid_from–valid_to, inclusive, None
+unbounded); and locality_successor, the units an ended unit's territory went to (position 0 the
+main one). Works on an ORM session and on a plain connection alike, in Core SQL, and returns
+light rows with the attributes id, code, name, level, parent_id, path, valid_from, valid_to.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
-from dantrack.errors import Ambiguous, NotFound, RuleError
-from dantrack.tables import locality
+from dantrack import clock
+from dantrack.errors import Ambiguous, InvalidInput, NotFound, RuleError
+from dantrack.tables import locality, locality_successor
 from dantrack.text import fold, key, strip_prefix
 
 _COLUMNS = (locality.c.id, locality.c.code, locality.c.name, locality.c.level,
-            locality.c.parent_id, locality.c.path)
+            locality.c.parent_id, locality.c.path, locality.c.valid_from, locality.c.valid_to)
 
 
-def by_code(connection: Any, code: str) -> Any | None:
-    return connection.execute(select(*_COLUMNS).where(locality.c.code == code)).first()
+# --- validity -------------------------------------------------------------------------------
+
+
+def valid_on(row: Any, day: dt.date) -> bool:
+    return ((row.valid_from is None or row.valid_from <= day)
+            and (row.valid_to is None or day <= row.valid_to))
+
+
+def valid_during(start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+    """An SQL condition: the unit is valid on some day of [start, end]."""
+    return and_(or_(locality.c.valid_from.is_(None), locality.c.valid_from <= end),
+                or_(locality.c.valid_to.is_(None), locality.c.valid_to >= start))
+
+
+def valid_ids(start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+    """A subquery of the ids of the units valid on some day of [start, end]."""
+    return select(locality.c.id).where(valid_during(start, end))
+
+
+def validity(row: Any) -> str:
+    """A unit's period of validity in words, "" when it is valid always."""
+    if row.valid_from and row.valid_to:
+        return f"valid {row.valid_from.isoformat()} to {row.valid_to.isoformat()}"
+    if row.valid_from:
+        return f"valid from {row.valid_from.isoformat()}"
+    if row.valid_to:
+        return f"valid until {row.valid_to.isoformat()}"
+    return ""
+
+
+def label(row: Any) -> str:
+    """ "Xã Chợ Rã (01912)": how messages name a unit."""
+    return f"{row.name} ({row.code})"
+
+
+# --- which unit a code or name means ----------------------------------------------------------
 
 
 def by_id(connection: Any, locality_id: int) -> Any | None:
     return connection.execute(select(*_COLUMNS).where(locality.c.id == locality_id)).first()
 
 
-def resolve_locality(connection: Any, text: str) -> Any:
-    """A code, else a name equal but for case and diacritics, else equal without prefixes."""
+def with_code(connection: Any, code: str) -> list[Any]:
+    """Every unit that has had this code, earliest first."""
+    return connection.execute(select(*_COLUMNS).where(locality.c.code == code)).all()
+
+
+def by_code(connection: Any, code: str, on: dt.date | None = None) -> Any | None:
+    """The unit a code means on a date (default today), or None."""
+    return pick(with_code(connection, code), on or clock.today())
+
+
+def pick(rows: list[Any], day: dt.date) -> Any | None:
+    """Of the units that had one code: the one valid on day, else the last one that had it
+    before day, else the first one after it (SPEC §1)."""
+    valid = [row for row in rows if valid_on(row, day)]
+    if valid:
+        return valid[0]
+    before = [row for row in rows if row.valid_to is not None and row.valid_to < day]
+    if before:
+        return max(before, key=lambda row: row.valid_to)
+    after = [row for row in rows if row.valid_from is not None and row.valid_from > day]
+    return min(after, key=lambda row: row.valid_from) if after else None
+
+
+def resolve(connection: Any, text: str, *, on: dt.date | None = None) -> Any:
+    """The unit a code or name means on a date (default today): CODE@YYYY-MM-DD is the unit
+    with that code valid that day; a code, else a name equal but for case and diacritics, else
+    equal without prefixes; at each step units valid on the date come first."""
     wanted = text.strip()
-    if row := by_code(connection, key(wanted)):
+    day = on or clock.today()
+    code, at, when = wanted.partition("@")
+    if at:
+        return _exact(connection, key(code), when, text)
+    if row := pick(with_code(connection, key(wanted)), day):
         return row
     folded = fold(wanted)
     # Set aside the prefix of the stored name, and of the typed one if it has one: "quan hoa"
@@ -41,6 +109,7 @@ def resolve_locality(connection: Any, text: str) -> Any:
     for condition in steps:
         rows = connection.execute(
             select(*_COLUMNS).where(condition).order_by(locality.c.code)).all()
+        rows = [row for row in rows if valid_on(row, day)] or rows
         if len(rows) == 1:
             return rows[0]
         if rows:
@@ -49,16 +118,95 @@ def resolve_locality(connection: Any, text: str) -> Any:
     raise NotFound(f"no locality with code or name {text!r}")
 
 
+def _exact(connection: Any, code: str, when: str, text: str) -> Any:
+    try:
+        day = dt.date.fromisoformat(when.strip())
+    except ValueError:
+        raise InvalidInput(f"locality {text!r}: the date after @ must be YYYY-MM-DD",
+                           field="locality", value=text,
+                           reason="the date after @ must be YYYY-MM-DD") from None
+    for row in with_code(connection, code):
+        if valid_on(row, day):
+            return row
+    raise NotFound(f"no locality with code {code!r} valid on {day.isoformat()}")
+
+
 def describe(connection: Any, row: Any) -> str:
+    """A candidate of an ambiguous name: code, name, parent and validity."""
     parent = by_id(connection, row.parent_id) if row.parent_id else None
     where = f" in {parent.name} ({parent.code})" if parent else ""
-    return f"{row.code} {row.name}{where}"
+    when = validity(row)
+    return f"{row.code} {row.name}{where}" + (f", {when}" if when else "")
 
 
-def children(connection: Any, parent_id: int | None) -> list[Any]:
-    """Direct children of a locality; with None, the roots of the tree."""
+def require_valid(connection: Any, row: Any, day: dt.date, *, field: str = "locality") -> None:
+    """A record dated day can be placed in this unit; else InvalidInput naming the unit's end
+    and its successors, or its beginning."""
+    if valid_on(row, day):
+        return
+    if row.valid_to is not None and day > row.valid_to:
+        reason = f"{label(row)} ended on {row.valid_to.isoformat()}"
+        after = successors(connection, row.id)
+        if len(after) == 1:
+            reason += f"; its successor is {label(after[0])}"
+        elif after:
+            reason += "; its successors are " + ", ".join(label(unit) for unit in after)
+    else:
+        reason = f"{label(row)} begins on {row.valid_from.isoformat()}"
+    raise InvalidInput(f"{field}: {reason}", field=field, value=row.code, reason=reason)
+
+
+def successors(connection: Any, locality_id: int) -> list[Any]:
+    """The units an ended unit's territory went to, main first."""
+    s = locality_successor.c
+    return connection.execute(
+        select(*_COLUMNS).join(locality_successor, s.successor_id == locality.c.id)
+        .where(s.locality_id == locality_id).order_by(s.position)).all()
+
+
+def predecessors(connection: Any, locality_id: int) -> list[Any]:
+    """The units whose territory went (wholly or partly) to this one, by code."""
+    s = locality_successor.c
+    return connection.execute(
+        select(*_COLUMNS).join(locality_successor, s.locality_id == locality.c.id)
+        .where(s.successor_id == locality_id).order_by(locality.c.code)).all()
+
+
+def successor_codes(connection: Any, ids: list[int]) -> dict[int, list[str]]:
+    """The successors' codes of these units, main first, by unit id."""
+    s = locality_successor.c
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        for unit_id, code in connection.execute(
+                select(s.locality_id, locality.c.code)
+                .join(locality, locality.c.id == s.successor_id)
+                .where(s.locality_id.in_(ids[start:start + 500]))
+                .order_by(s.locality_id, s.position)):
+            found.setdefault(unit_id, []).append(code)
+    return found
+
+
+def clash(connection: Any, code: str, valid_from: dt.date | None, valid_to: dt.date | None,
+          *, besides: int | None = None) -> Any | None:
+    """Another unit with this code valid on some day of [valid_from, valid_to], or None."""
+    condition = and_(locality.c.code == code,
+                     valid_during(valid_from or dt.date.min, valid_to or dt.date.max))
+    if besides is not None:
+        condition = and_(condition, locality.c.id != besides)
+    return connection.execute(select(*_COLUMNS).where(condition)).first()
+
+
+# --- the tree ---------------------------------------------------------------------------------
+
+
+def children(connection: Any, parent_id: int | None,
+             during: tuple[dt.date, dt.date] | None = None) -> list[Any]:
+    """Direct children of a locality (None: the roots of the tree), by code; with during,
+    only those valid on some day of that period."""
     condition = (locality.c.parent_id.is_(None) if parent_id is None
                  else locality.c.parent_id == parent_id)
+    if during is not None:
+        condition = and_(condition, valid_during(*during))
     return connection.execute(select(*_COLUMNS).where(condition)
                               .order_by(locality.c.code)).all()
 
@@ -69,21 +217,75 @@ def subtree_ids(path: str):  # type: ignore[no-untyped-def]
 
 
 def subtree(row: Any | None):  # type: ignore[no-untyped-def]
-    """A subquery of the ids of the units a report or a list of this unit counts: its whole
-    subtree, itself included (None: the whole tree)."""
+    """A subquery of the ids of a unit's whole subtree, itself included (None: the whole
+    tree). Lists of localities use it; records follow the territory (territory_ids)."""
     return subtree_ids(row.path if row is not None else "/")
 
 
-def rollup(connection: Any, top: Any | None, parts: list[Any]) -> dict[int, int | None]:
-    """For every unit a report of top counts, the index in parts (top's direct children) of
-    the part it rolls up to; None for top itself."""
+# What territory() gives a unit counted in the reported unit's own total only.
+TOP = -1
+
+
+def territory(connection: Any, top: Any | None, parts: list[Any]) -> dict[int, int | None]:
+    """The units a report of top counts, each with the index in parts (top's direct children
+    reported) of the part it rolls up to, None when it counts in top's total only.
+
+    A unit counts when it lies in top's subtree or its chain of main successors leads into it
+    (SPEC §1 "Reports follow the territory"). It rolls up to the reported part its own place
+    in the tree gives; else to the first one its chain of main successors reaches.
+    """
     prefix = top.path if top is not None else "/"
     index_of = {str(part.id): i for i, part in enumerate(parts)}
-    return {
-        locality_id: index_of.get(path[len(prefix):].split("/", 1)[0])
-        for locality_id, path in connection.execute(
-            select(locality.c.id, locality.c.path).where(locality.c.path.startswith(prefix)))
-    }
+    inside: dict[int, int] = {}
+    for unit_id, path in connection.execute(
+            select(locality.c.id, locality.c.path).where(locality.c.path.startswith(prefix))):
+        index = index_of.get(path[len(prefix):].split("/", 1)[0])
+        inside[unit_id] = TOP if index is None else index
+    s = locality_successor.c
+    main = dict(connection.execute(select(s.locality_id, s.successor_id)
+                                   .where(s.position == 0)).all())
+    found: dict[int, int | None] = {}
+    for unit_id in (*inside, *main):
+        if unit_id not in found:
+            _follow(unit_id, inside, main, found)
+    return {unit_id: (None if index == TOP else index)
+            for unit_id, index in found.items() if index is not None}
+
+
+def _follow(start: int, inside: dict[int, int], main: dict[int, int],
+            found: dict[int, int | None]) -> None:
+    """Where a unit and the units on its chain of main successors roll up: a part's index,
+    TOP, or None (not counted). Successors begin after their predecessor ends, so a chain
+    cannot come back on itself; the seen set guards against a damaged table all the same."""
+    chain: list[int] = []
+    seen: set[int] = set()
+    node: int | None = start
+    result: int | None = None
+    while node is not None and node not in seen:
+        if node in found:
+            result = found[node]
+            break
+        if inside.get(node, TOP) != TOP:
+            result = found[node] = inside[node]
+            break
+        chain.append(node)
+        seen.add(node)
+        node = main.get(node)
+    if result is not None and result != TOP:
+        for unit_id in chain:
+            found[unit_id] = result
+        return
+    counted = result == TOP
+    for unit_id in reversed(chain):
+        counted = counted or unit_id in inside
+        found[unit_id] = TOP if counted else None
+
+
+def territory_ids(connection: Any, top: Any | None) -> list[int] | None:
+    """The ids of the units whose records a list or a report of top counts (None: all)."""
+    if top is None:
+        return None
+    return list(territory(connection, top, []))
 
 
 def place(connection: Any, locality_id: int, parent_id: int | None) -> None:
@@ -91,6 +293,20 @@ def place(connection: Any, locality_id: int, parent_id: int | None) -> None:
     parent_path = _path(connection, parent_id) if parent_id is not None else "/"
     connection.execute(update(locality).where(locality.c.id == locality_id)
                        .values(path=f"{parent_path}{locality_id}/"))
+
+
+def end(connection: Any, locality_id: int, on: dt.date | None,
+        successor_ids: list[int]) -> None:
+    """Record a unit's last day (None: valid again without end) and its successors, main
+    first, in place of any it had."""
+    connection.execute(update(locality).where(locality.c.id == locality_id)
+                       .values(valid_to=on))
+    connection.execute(delete(locality_successor)
+                       .where(locality_successor.c.locality_id == locality_id))
+    if successor_ids:
+        connection.execute(insert(locality_successor), [
+            {"locality_id": locality_id, "position": i, "successor_id": successor}
+            for i, successor in enumerate(successor_ids)])
 
 
 def move(connection: Any, locality_id: int, parent_id: int | None) -> None:

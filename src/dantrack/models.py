@@ -17,9 +17,14 @@ class Locality(SQLModel, table=True):
     __tablename__ = "locality"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
+    # Unique among the units valid on any one day (lookup checks it): a later unit may reuse
+    # an earlier one's code, as the communes of 2025 do.
+    code: str = Field(max_length=KEY_MAX, index=True, nullable=False)
     name: str = Field(max_length=NAME_MAX)
     level: str = Field(max_length=50)
+    # Inclusive dates; None is unbounded.
+    valid_from: dt.date | None = Field(default=None, nullable=True)
+    valid_to: dt.date | None = Field(default=None, nullable=True)
     parent_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("locality.id"), index=True, nullable=True),
@@ -28,6 +33,17 @@ class Locality(SQLModel, table=True):
     path: str = Field(default="", max_length=400, index=True)
     name_folded: str = Field(max_length=NAME_MAX, index=True)
     bare_folded: str = Field(max_length=NAME_MAX, index=True)
+
+
+class LocalitySuccessor(SQLModel, table=True):
+    """The units an ended unit's territory went to, valid on the day after its end; position
+    0 is its main successor (the one whose reports take over its records)."""
+
+    __tablename__ = "locality_successor"
+
+    locality_id: int = Field(foreign_key="locality.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    successor_id: int = Field(foreign_key="locality.id", index=True)
 
 
 class Meeting(SQLModel, table=True):

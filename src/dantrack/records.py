@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
 from dantrack.kinds import KINDS
@@ -41,8 +41,10 @@ def _localities() -> Any:
     from dantrack.models import Locality
 
     parent = aliased(Locality)
+    # successors: filled in by _complete (a list per unit, read in one more query).
     return (select(Locality.id, Locality.code, Locality.name, Locality.level,
-                   parent.code.label("parent"))
+                   parent.code.label("parent"), Locality.valid_from, Locality.valid_to,
+                   literal("").label("successors"))
             .outerjoin(parent, parent.id == Locality.parent_id))
 
 
@@ -95,20 +97,47 @@ def _as_record(kind: str, row: Any) -> dict[str, Any]:
     return {k: plain(v) for k, v in values.items()}
 
 
+def _with_successors(connection: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units' successors, "a;b", main first: a list per unit, read in one more query."""
+    from dantrack import lookup
+
+    codes = lookup.successor_codes(connection, [record["id"] for record in found
+                                                if record["valid_to"]])
+    for record in found:
+        record["successors"] = ";".join(codes.get(record["id"], ()))
+    return found
+
+
+# What a kind's query cannot give in its rows, filled in per batch.
+COMPLETE = {"localities": _with_successors}
+
+
+def _complete(connection: Any, kind: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fill = COMPLETE.get(kind)
+    return fill(connection, found) if fill and found else found
+
+
 def existing(connection: Any, kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
     """The records already stored under these keys (refs, or codes for localities), by key,
     in the exchange form of the kind they are stored as (closures: petitions)."""
     if not keys:
         return {}
+    key = KINDS[kind].key
+    return {record[key]: record for record in stored(connection, kind, keys)}
+
+
+def stored(connection: Any, kind: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Every record stored under these keys, in the exchange form (a locality's code may
+    name several units over time)."""
     spec = KINDS[kind]
     source = RECORDED_AS[spec.table]
     column = table_of(kind).c[spec.key]
-    found: dict[str, dict[str, Any]] = {}
+    found: list[dict[str, Any]] = []
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        for row in connection.execute(QUERIES[spec.table]().where(column.in_(chunk))):
-            record = _as_record(source, row)
-            found[record[spec.key]] = record
+        rows = connection.execute(QUERIES[spec.table]().where(column.in_(chunk))
+                                  .order_by(table_of(kind).c.id)).all()
+        found += _complete(connection, source, [_as_record(source, row) for row in rows])
     return found
 
 
@@ -138,5 +167,5 @@ def batches(connection: Any, kind: str, *, year: int | None = None,
                                   .limit(batch)).all()
         if not rows:
             return
-        yield [_as_record(kind, row) for row in rows]
+        yield _complete(connection, kind, [_as_record(kind, row) for row in rows])
         last_id = rows[-1][0]

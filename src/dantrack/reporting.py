@@ -205,10 +205,10 @@ def build_report(connection: Any, *, period: Period, locality: str | None = None
 
     connection: an SQLAlchemy connection or session.
     """
-    top, parts = _scope(connection, locality)
-    subtree = lookup.subtree(top)
-    # Which direct child each unit the report counts rolls up to.
-    part_of = lookup.rollup(connection, top, parts)
+    top, parts = _scope(connection, locality, period)
+    # Which units the report counts, and the direct child each rolls up to.
+    part_of = lookup.territory(connection, top, parts)
+    subtree = list(part_of) if top is not None else lookup.subtree(None)
     # Sums per (target, kind): target 0 is the reported locality, i + 1 its i-th child.
     sums: dict[tuple[int, str], list[int]] = {}
     for row in connection.execute(_petition_query(period, subtree)):
@@ -249,14 +249,17 @@ def _figures(cls, counts: list[int] | None, **extra: Any):  # type: ignore[no-un
     return cls(**values, resolution_rate=rate(values["resolved"], values["due"]), **extra)
 
 
-def _scope(connection: Any, locality: str | None) -> tuple[Any | None, list[Any]]:
-    """The reported locality and its direct children; with none given, the tree's root(s)."""
+def _scope(connection: Any, locality: str | None,
+           period: Period) -> tuple[Any | None, list[Any]]:
+    """The reported locality (what its code or name means on the period's last day) and its
+    direct children valid during the period; with none given, the tree's root(s)."""
+    during = (period.from_, period.to)
     if locality:
-        top = lookup.resolve_locality(connection, locality)
-        return top, lookup.children(connection, top.id)
-    roots = lookup.children(connection, None)
+        top = lookup.resolve(connection, locality, on=period.to)
+        return top, lookup.children(connection, top.id, during)
+    roots = lookup.children(connection, None, during)
     if len(roots) == 1:
-        return roots[0], lookup.children(connection, roots[0].id)
+        return roots[0], lookup.children(connection, roots[0].id, during)
     return None, roots
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     create_model,
+    field_validator,
 )
 
 from dantrack import clock
@@ -38,6 +39,7 @@ from dantrack.vocab import (
     Body,
     Channel,
     Competence,
+    Level,
     MeetingKind,
     Outcome,
     PetitionKind,
@@ -187,17 +189,65 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False)
 
 
+def _optional_date(value: Any) -> Any:
+    """A unit's first or last day: blank is unbounded; may lie in the future (a
+    reorganisation is decided before it takes effect)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _date(value)
+
+
+def _codes(value: Any) -> Any:
+    """Successors as a file gives them: codes separated by ";" (or a JSON list)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def day(value: Any, field: str) -> dt.date:
+    """A date given on the command line (YYYY-MM-DD or DD/MM/YYYY), or exit 3 naming it."""
+    try:
+        parsed = _optional_date(value)
+    except ValueError as exc:
+        raise InvalidInput(f"invalid {field} {format_value(value)}: {exc}", field=field,
+                           value=value) from None
+    if parsed is None:
+        raise InvalidInput(f"{field} is required", field=field)
+    return parsed
+
+
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
+                           pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
+]
+Bound = Annotated[dt.date | None, BeforeValidator(_memo(_optional_date))]
+
+
 class LocalityCreate(_Input):
-    code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
-                               pattern=NO_SPACE_NO_NUL), AfterValidator(_no_control)
-    ]
+    code: Code
     name: RequiredName
-    level: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_MAX,
-                               pattern=NO_NUL)
-    ]
+    level: Annotated[Level, _choice(Level)]
     parent: OptionalLookup = None
+    valid_from: Bound = None
+    valid_to: Bound = None
+    successors: Annotated[tuple[LookupText, ...], BeforeValidator(_codes)] = ()
+
+    @field_validator("valid_to")
+    @classmethod
+    def _not_before_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"is before valid_from ({start.isoformat()})")
+        return value
+
+    @field_validator("successors")
+    @classmethod
+    def _after_an_end(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if value and info.data.get("valid_to") is None:
+            raise ValueError("need valid_to: successors follow a unit that ends")
+        return value
 
 
 class MeetingCreate(_Input):
@@ -328,6 +378,15 @@ class LocalityPublic(BaseModel):
     level: str
     parent: str | None = None
     parent_name: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successors: str = ""  # codes, main first, separated by ";" as files give them
+
+
+class LocalityShown(LocalityPublic):
+    """`locality show`: a unit with the units whose territory went to it."""
+
+    predecessors: str = ""
 
 
 class MeetingPublic(BaseModel):

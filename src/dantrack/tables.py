@@ -18,6 +18,15 @@ locality = table(
     column("path", String),
     column("name_folded", String),
     column("bare_folded", String),
+    column("valid_from", Date),
+    column("valid_to", Date),
+)
+
+locality_successor = table(
+    "locality_successor",
+    column("locality_id", Integer),
+    column("position", Integer),
+    column("successor_id", Integer),
 )
 
 petition = table(

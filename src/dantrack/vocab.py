@@ -57,6 +57,13 @@ class Body(StrEnum):
     other = "other"
 
 
+class Level(StrEnum):
+    province = "province"
+    district = "district"
+    commune = "commune"
+    village = "village"
+
+
 class Status(StrEnum):
     open = "open"
     closed = "closed"
@@ -104,6 +111,25 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "luu_don": "dismissed",
     },
     MeetingKind: {"thuong_xuyen": "regular", "dinh_ky": "periodic", "dot_xuat": "unscheduled"},
+    # SPEC §1 "Localities": the Vietnamese words for each level. "Thành phố" alone names a
+    # province or a district, so only its long forms are taken.
+    Level: {
+        "tinh": "province",
+        "thanh_pho_truc_thuoc_trung_uong": "province",
+        "huyen": "district",
+        "quan": "district",
+        "thi_xa": "district",
+        "thanh_pho_thuoc_tinh": "district",
+        "xa": "commune",
+        "phuong": "commune",
+        "thi_tran": "commune",
+        "dac_khu": "commune",
+        "thon": "village",
+        "xom": "village",
+        "ban": "village",
+        "to_dan_pho": "village",
+        "to": "village",
+    },
     Body: {
         "dang": "party",
         "chinh_quyen": "government",

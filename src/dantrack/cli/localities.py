@@ -1,4 +1,4 @@
-"""dantrack locality add|list|show"""
+"""dantrack locality add|edit|end|list|show|load"""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ import typer
 
 from dantrack.cli.common import FORMAT_OPTION, Format, ask, done, session
 
-app = typer.Typer(help="Localities: the administrative tree (province > district > commune …).",
-                  no_args_is_help=True)
+app = typer.Typer(help="Localities: the administrative tree (province > district > commune …), "
+                       "over time.", no_args_is_help=True)
 
-COLUMNS = ["code", "name", "level", "parent", "parent_name"]
+COLUMNS = ["code", "name", "level", "parent", "valid_from", "valid_to", "successors"]
+LEVEL_HELP = "province, district, commune, village (or tỉnh, huyện, xã, thôn …)."
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    code: str = typer.Argument(..., help="Unique code, e.g. the GSO code 01864."),
+    code: str = typer.Argument(..., help="GSO code, e.g. 01864; unique among the units valid "
+                                         "on any one day."),
     name: str = typer.Argument(..., help="Name with its prefix, e.g. \"Xã Trần Phú\"."),
-    level: str | None = typer.Option(None, "--level", help="province, district, commune, village…"),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
     parent: str | None = typer.Option(None, "--parent", help="Code or name of the parent."),
+    valid_from: str | None = typer.Option(None, "--from",
+                                          help="Its first day; default: valid always."),
 ) -> None:
     """Add a locality.
 
@@ -28,44 +32,96 @@ def add(
 
     level = ask(level, "--level", "Level (province, district, commune, village)")
     with session(ctx, write=True) as s:
-        row = add_locality(s, code=code, name=name, level=level, parent=parent)
+        row = add_locality(s, code=code, name=name, level=level, parent=parent,
+                           valid_from=valid_from)
         done(f"Recorded locality {row.code} {row.name}")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    locality: str = typer.Argument(..., help="Code (CODE@YYYY-MM-DD for an earlier unit) "
+                                             "or name."),
+    name: str | None = typer.Option(None, "--name", help="The corrected name."),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    parent: str | None = typer.Option(None, "--parent", help="Code or name of the parent."),
+) -> None:
+    """Correct a locality's name, level or parent (a mistake; a reorganisation is `end`).
+
+    Example: dantrack locality edit 01864 --name "Xã Dương Quang"
+    """
+    from dantrack.services.localities import edit_locality
+
+    with session(ctx, write=True) as s:
+        changes = edit_locality(s, locality=locality, name=name, level=level, parent=parent)
+        done("Corrected " + ", ".join(f"{k}: {old} → {new}" for k, (old, new) in
+                                      changes.items()))
+
+
+@app.command("end")
+def end(
+    ctx: typer.Context,
+    locality: str = typer.Argument(..., help="Code or name of the unit that ends."),
+    on: str = typer.Option(..., "--on", help="Its last day (YYYY-MM-DD or DD/MM/YYYY)."),
+    successor: list[str] = typer.Option([], "--successor",
+                                        help="A unit valid the day after that took its "
+                                             "territory; repeat it, the main one first."),
+    move_late_records: bool = typer.Option(False, "--move-late-records",
+                                           help="Move records dated after the end to the "
+                                                "main successor."),
+) -> None:
+    """Record that a locality ended (merged, split, abolished) and its successors.
+
+    Example: dantrack locality end 01888 --on 2025-06-30 --successor 01912
+    """
+    from dantrack.schemas import day
+    from dantrack.services.localities import end_locality
+
+    last = day(on, "--on")
+    with session(ctx, write=True) as s:
+        row = end_locality(s, locality=locality, on=last, successors=successor,
+                           move_late_records=move_late_records)
+        done(f"Recorded the end of {row.name} ({row.code}) on {last.isoformat()}")
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
+    on: str | None = typer.Option(None, "--on", help="The tree on this day; default: today."),
+    every: bool = typer.Option(False, "--all", help="Every unit, ended and future ones too."),
     under: str | None = typer.Option(None, "--under", help="Only this locality's subtree."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List localities in tree order.
 
-    Example: dantrack locality list --under "Ba Bể"
+    Example: dantrack locality list --under "Ba Bể" --on 2024-12-31
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_list
-    from dantrack.schemas import LocalityPublic
+    from dantrack.schemas import LocalityPublic, day
     from dantrack.services.localities import list_localities, public_localities
 
+    when = day(on, "--on") if on else None
     with session(ctx, write=False) as s:
-        records = public_localities(s, list_localities(s, under=under))
+        records = public_localities(s, list_localities(s, on=when, under=under, every=every))
     render_list(records, Out(fmt.value), model=LocalityPublic, table_columns=COLUMNS)
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    locality: str = typer.Argument(..., help="Code or name."),
+    locality: str = typer.Argument(..., help="Code (CODE@YYYY-MM-DD for an earlier unit) "
+                                             "or name."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Show one locality.
+    """Show one locality: its validity, predecessors and successors.
 
     Example: dantrack locality show "bac kan"
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_record
-    from dantrack.services.localities import public_localities, resolve_locality
+    from dantrack.services.localities import show_locality
 
     with session(ctx, write=False) as s:
-        record = public_localities(s, [resolve_locality(s, locality)])[0]
+        record = show_locality(s, locality)
     render_record(record, Out(fmt.value))

@@ -60,7 +60,9 @@ class Importer:
         self.errors: list[str] = []
         self.error_count = 0
         self.conflicts: list[str] = []
-        self.localities: dict[str, tuple[int, str]] = {}
+        self.localities: dict[str, list[Any]] = {}  # by code: the units that had it
+        # Localities written, whose ends (successors) are recorded once the file is in.
+        self.ends: list[tuple[str, int, Any]] = []
         self.operator = history.operator()
         self.stamp = history.now()
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
@@ -130,24 +132,37 @@ class Importer:
             self.errors.append(f"{where}{shown}: {reason}")
 
     def load_localities(self) -> None:
-        """Every locality by code: what files mostly carry (a few thousand)."""
+        """Every unit by code, each code with the units that have had it: what files mostly
+        carry (a few thousand)."""
         loc = tables.locality.c
-        self.localities = {code: (locality_id, code) for locality_id, code in
-                           self.session.execute(select(loc.id, loc.code))}
+        self.localities = {}
+        for row in self.session.execute(select(loc.id, loc.code, loc.valid_from, loc.valid_to)):
+            self.localities.setdefault(row.code, []).append(row)
 
-    def locality(self, text: str, column: str = "locality") -> tuple[int, str]:
-        """(id, code) of a locality named in a row, cached for the run."""
+    def locality(self, text: str, column: str = "locality",
+                 on: dt.date | None = None) -> tuple[int, str]:
+        """(id, code) of the unit a row names: what its code or name means on the row's date
+        (default today), which must be valid then."""
         if not self.localities and self.rows.caches_localities and self.session is not None:
             self.load_localities()
-        if text not in self.localities:
+        day = on or self.context[TODAY]
+        units = self.localities.get(text) if self.rows.caches_localities else None
+        row = lookup.pick(units, day) if units else None
+        if row is None:
             if self.session is None:  # checking in a process without the database
                 raise NeedsDatabase(text)
             try:
-                row = lookup.resolve_locality(self.session, text)
+                row = lookup.resolve(self.session, text, on=day)
             except DantrackError as exc:
                 raise RowProblem(column, text, exc.message) from None
-            self.localities[text] = (row.id, row.code)
-        return self.localities[text]
+        if on is not None and not lookup.valid_on(row, on):
+            if self.session is None:  # the message names successors: the database has them
+                raise NeedsDatabase(text)
+            try:
+                lookup.require_valid(self.session, row, on, field=column)
+            except DantrackError as exc:
+                raise RowProblem(column, text, exc.reason) from None
+        return row.id, row.code
 
     def closure(self, kind: PetitionKind, received_on: dt.date,
                 given: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +187,14 @@ class Importer:
         batch, self.pending, self.pending_keys = self.pending, [], set()
         if not batch:
             return
+        new: list[Pending] = []
+        for item, current in zip(batch, self.rows.stored(self, batch), strict=True):
+            self.rows.meet(self, item, current, new)
+        if new:
+            self.rows.insert(self, new)
+
+    def stored_by_key(self, batch: list[Pending]) -> list[dict[str, Any] | None]:
+        """What is stored under each row's key (in the exchange form), or None."""
         key = self.rows.kind.key
         keys = [p.record[key] for p in batch if p.record.get(key)]
         # Most rows of a large import are new: find which keys are stored with a light query,
@@ -179,12 +202,8 @@ class Importer:
         table = records.table_of(self.kind)
         stored = records.existing(self.session, self.kind,
                                   sorted(bulk.ids_by_key(self.session, table, key, keys)))
-        new: list[Pending] = []
-        for item in batch:
-            current = stored.get(item.record.get(key)) if item.record.get(key) else None
-            self.rows.meet(self, item, current, new)
-        if new:
-            self.rows.insert(self, new)
+        return [stored.get(item.record.get(key)) if item.record.get(key) else None
+                for item in batch]
 
     def compare(self, item: Pending, current: dict[str, Any]) -> None:
         """A row whose key is stored: unchanged, skipped, a conflict, or an update."""
@@ -255,6 +274,7 @@ class Importer:
     # --- the end ---------------------------------------------------------------------------
 
     def finish(self) -> None:
+        self.rows.finish(self)
         if self.linked and not self.error_count:
             secrecy.spread(self.session, self.linked)
         if self.error_count:

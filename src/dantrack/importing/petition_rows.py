@@ -51,7 +51,7 @@ class PetitionRows(Rows):
         closing = {name: values.pop(name) for name in CLOSE_FIELDS if name in values}
         data = PetitionCreate.model_validate(values, context=imp.context)
         try:
-            locality_id, code = imp.locality(data.locality)
+            locality_id, code = imp.locality(data.locality, on=data.received_on)
         except NeedsDatabase:
             values.update(closing)  # the row goes back whole, to be checked where the database is
             raise

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlalchemy import insert, update
 
-from dantrack import lookup
+from dantrack import lookup, records
 from dantrack.errors import RuleError
 from dantrack.importing.model import Pending, RowProblem
 from dantrack.kinds import CLOSE_FIELDS, KINDS, Kind
@@ -48,6 +48,13 @@ class Rows(ABC):
         """Whether an error about this row's identity columns must not echo their values."""
         return False
 
+    def stored(self, imp: Importer, batch: list[Pending]) -> list[dict[str, Any] | None]:
+        """What is stored under each row's identity, or None: by its key."""
+        return imp.stored_by_key(batch)
+
+    def finish(self, imp: Importer) -> None:
+        """Work that waits for the whole file (none by default)."""  # noqa: B027 (a hook)
+
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
         """A row against what is stored under its key: new rows wait to be inserted as a
@@ -79,46 +86,99 @@ class Rows(ABC):
 
 def placed(imp: Importer, label: str, data: Any) -> Pending:
     """A dated record placed in a locality (a meeting, a dialogue) in the exchange form."""
-    locality_id, code = imp.locality(data.locality)
+    locality_id, code = imp.locality(data.locality, on=data.date)
     record = {**data.model_dump(mode="json"), "locality": code}
     return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
 
 class LocalityRows(Rows):
+    """A unit is known by its code and first day: a later unit may reuse an earlier one's
+    code. Successors are written once the whole file is in (one may come later in it)."""
+
     kind, model, one_by_one, caches_localities = KINDS["localities"], Locality, True, False
 
     def prepare(self, imp: Importer, label: str, values: dict[str, Any]) -> Pending:
         data = LocalityCreate.model_validate(values, context=imp.context)
-        parent = imp.locality(data.parent, "parent")[1] if data.parent else None
-        record = {"code": data.code, "name": data.name, "level": data.level.lower(),
-                  "parent": parent}
-        return Pending(label, record, {"data": data})
+        dated = data.valid_from or data.valid_to
+        parent = imp.locality(data.parent, "parent", on=dated)[1] if data.parent else None
+        record = {"code": data.code, "name": data.name, "level": data.level.value,
+                  "parent": parent, "valid_from": _iso(data.valid_from),
+                  "valid_to": _iso(data.valid_to), "successors": ";".join(data.successors)}
+        return Pending(label, record, {"data": data, "dated": dated})
+
+    def stored(self, imp: Importer, batch: list[Pending]) -> list[dict[str, Any] | None]:
+        """The unit with the row's code and first day (both unbounded: the same)."""
+        units = records.stored(imp.session, self.kind.name,
+                               sorted({item.record["code"] for item in batch}))
+        return [next((unit for unit in units if unit["code"] == item.record["code"]
+                      and unit["valid_from"] == item.record["valid_from"]), None)
+                for item in batch]
 
     def insert(self, imp: Importer, items: list[Pending]) -> None:
-        from dantrack.services.localities import insert_locality
+        from dantrack.services.localities import check_code_free, insert_locality
 
         for item in items:
-            parent_id = imp.locality(item.record["parent"])[0] if item.record["parent"] \
-                else None
-            insert_locality(imp.session, item.values["data"], parent_id)
+            data = item.values["data"]
+            try:
+                check_code_free(imp.session, data)
+            except RuleError as exc:
+                raise RowProblem("code", data.code, exc.message) from None
+            parent_id = self._parent_id(imp, item)
+            unit = insert_locality(imp.session, data, parent_id)
+            imp.ends.append((item.label, unit.id, data))
             imp.summary.inserted += 1
 
     def update(self, imp: Importer, item: Pending, current: dict[str, Any],
                changes: dict[str, list[Any]]) -> None:
+        from dantrack.services.localities import check_code_free
+
         data = item.values["data"]
-        table = Locality.__table__
+        try:
+            check_code_free(imp.session, data, besides=current["id"])
+        except RuleError as exc:
+            raise RowProblem("valid_to", _iso(data.valid_to), exc.message) from None
         folded = fold(data.name)
-        values: dict[str, Any] = {"name": data.name, "level": data.level.lower(),
-                                  "name_folded": folded, "bare_folded": strip_prefix(folded)}
+        values: dict[str, Any] = {"name": data.name, "level": data.level.value,
+                                  "name_folded": folded, "bare_folded": strip_prefix(folded),
+                                  "valid_to": data.valid_to}
         if item.record["parent"] != current["parent"]:
-            parent_id = imp.locality(item.record["parent"])[0] if item.record["parent"] \
-                else None
             try:
-                lookup.move(imp.session, current["id"], parent_id)
+                lookup.move(imp.session, current["id"], self._parent_id(imp, item))
             except RuleError as exc:
                 raise RowProblem("parent", item.record["parent"], exc.reason) from None
+        table = Locality.__table__
         imp.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
-        imp.localities.clear()
+        imp.ends.append((item.label, current["id"], data))
+
+    def _parent_id(self, imp: Importer, item: Pending) -> int | None:
+        parent = item.values["data"].parent
+        return imp.locality(parent, "parent", on=item.values["dated"])[0] if parent else None
+
+    def finish(self, imp: Importer) -> None:
+        """Each unit's end: its successors, valid the day after it (named by code, perhaps
+        later in the file), and no record dated after it."""
+        from dantrack.services import late_records
+
+        for label, unit_id, data in imp.ends:
+            if data.valid_to is None:
+                lookup.end(imp.session, unit_id, None, [])
+                continue
+            day = data.valid_to + dt.timedelta(days=1)
+            try:
+                after = [imp.locality(code, "successors", on=day)[0]
+                         for code in data.successors]
+            except RowProblem as problem:
+                imp.error(label, problem.column, problem.value, problem.reason)
+                continue
+            lookup.end(imp.session, unit_id, data.valid_to, after)
+            unit = lookup.by_id(imp.session, unit_id)
+            if late := late_records.find(imp.session, [(unit, data.valid_to, None)]):
+                imp.error(label, "valid_to", data.valid_to.isoformat(),
+                          late_records.refusal(late))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 class MeetingRows(Rows):
@@ -181,6 +241,13 @@ class ClosureRows(Rows):
         if not isinstance(ref, str) or not ref.strip():
             raise RowProblem("ref", ref, "is required")
         return Pending(label, {"ref": ref_key(ref), **{k: values.get(k) for k in CLOSE_FIELDS}})
+
+    def stored(self, imp: Importer, batch: list[Pending]) -> list[dict[str, Any] | None]:
+        """What is stored under each row's identity, or None: by its key."""
+        return imp.stored_by_key(batch)
+
+    def finish(self, imp: Importer) -> None:
+        """Work that waits for the whole file (none by default)."""  # noqa: B027 (a hook)
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:

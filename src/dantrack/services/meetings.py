@@ -16,7 +16,7 @@ from dantrack.schemas import (
     MeetingPublic,
     validate,
 )
-from dantrack.services.localities import resolve_locality, subtree_ids_query
+from dantrack.services.localities import placed, records_of
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.text import parse_field_choice
 from dantrack.vocab import Body
@@ -37,7 +37,7 @@ def add_meeting(session: Session, **fields: Any) -> Meeting:
 
 def insert_meeting(session: Session, data: MeetingCreate) -> Meeting:
     _ensure_new_ref(session, Meeting, "M", data.ref, "meeting")
-    locality = resolve_locality(session, data.locality)
+    locality = placed(session, data.locality, data.date)
     values = data.model_dump(exclude={"ref", "locality"})
     meeting = Meeting(ref=data.ref or new_ref(session, "M", data.date.year),
                       locality_id=locality.id, **values)
@@ -52,7 +52,7 @@ def add_dialogue(session: Session, **fields: Any) -> Dialogue:
 
 def insert_dialogue(session: Session, data: DialogueCreate) -> Dialogue:
     _ensure_new_ref(session, Dialogue, "D", data.ref, "dialogue")
-    locality = resolve_locality(session, data.locality)
+    locality = placed(session, data.locality, data.date)
     petition_id = None
     if data.petition:
         petition = session.exec(select(Petition).where(Petition.ref == data.petition)).first()
@@ -72,8 +72,8 @@ def _filters(session: Session, table: type, query, *, year: int | None,  # type:
     if year is not None:
         query = query.where(table.date >= dt.date(year, 1, 1), table.date <= dt.date(year, 12, 31))
     if locality:
-        query = query.where(table.locality_id.in_(
-            subtree_ids_query(resolve_locality(session, locality))))
+        on = dt.date(year, 12, 31) if year is not None else None
+        query = query.where(table.locality_id.in_(records_of(session, locality, on)))
     if body:
         query = query.where(table.body == parse_body(body).value)
     return query.order_by(table.date, table.ref)

@@ -23,7 +23,7 @@ from dantrack.schemas import (
     validate,
 )
 from dantrack.services import closeout, history, secrecy
-from dantrack.services.localities import resolve_locality, subtree_ids_query
+from dantrack.services.localities import placed, records_of, resolve_locality
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
 from dantrack.text import fold, parse_choice, parse_field_choice
@@ -135,7 +135,7 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
         if session.exec(select(Petition.id).where(Petition.ref == data.ref)).first():
             raise RuleError(f"petition {data.ref} exists already")
         claim_ref(session, "P", data.ref)
-    locality = resolve_locality(session, data.locality)
+    locality = placed(session, data.locality, data.received_on)
     given = {name: getattr(value, "value", value) for name, value in data if name in STORED}
     given["accepted_on"] = accepted_on  # given, or the day of receipt
     petition = Petition(
@@ -190,7 +190,8 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     update = validate(PetitionUpdate, given, secret=secret).model_dump(exclude_unset=True)
     before = current_fields(session, petition)
     if "locality" in update:
-        update["locality"] = resolve_locality(session, update["locality"]).code
+        on = update.get("received_on") or before["received_on"]
+        update["locality"] = resolve_locality(session, update["locality"], on=on).code
     for key in ("meeting", "duplicate_of"):
         if key in update and update[key] == "":
             update[key] = None
@@ -237,7 +238,7 @@ def _spread_secrecy(session: Session, petition: Petition) -> None:
 def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
     for name in STORED:
         setattr(petition, name, after[name])
-    petition.locality_id = resolve_locality(session, after["locality"]).id
+    petition.locality_id = placed(session, after["locality"], after["received_on"]).id
     petition.meeting_id = _meeting_id(session, after["meeting"])
     original = find_original(session, after["duplicate_of"], received_on=after["received_on"],
                          petition_id=petition.id)
@@ -300,8 +301,8 @@ def list_petitions(
         query = query.where(Petition.received_on >= dt.date(year, 1, 1),
                             Petition.received_on <= dt.date(year, 12, 31))
     if locality:
-        query = query.where(Petition.locality_id.in_(
-            subtree_ids_query(resolve_locality(session, locality))))
+        on = dt.date(year, 12, 31) if year is not None else None
+        query = query.where(Petition.locality_id.in_(records_of(session, locality, on)))
     if kind:
         parsed = _parse_kind(kind)
         query = query.where(Petition.kind == parsed.value)
