@@ -182,7 +182,8 @@ def test_locality_add_and_show(cli, tree) -> None:
 
 def test_locality_add_failures(cli, tree) -> None:
     fails(cli("locality", "add", "061", "Huyện Khác", "--level", "district"), 1,
-          "Error: locality 061 exists already\n")
+          "Error: locality 061 exists already: Huyện Ba Bể, valid always — a new unit "
+          "with this code must begin after it ends\n")
     fails(cli("locality", "add", "99", "Xã Mới", "--level", "commune", "--parent", "Lạng Sơn"),
           1, "Error: no locality with code or name 'Lạng Sơn'\n")
     fails(cli("locality", "add", "0 99", "Xã Mới", "--level", "commune"), 3,
@@ -193,7 +194,7 @@ def test_locality_add_failures(cli, tree) -> None:
 def test_locality_list_table_in_tree_order(cli, tree) -> None:
     result = cli("locality", "list")
     assert cells(ok(result)) == [
-        ["code", "name", "level", "parent", "parent_name"],
+        ["code", "name", "level", "parent", "parent_name", "valid_from", "valid_to"],
         ["06", "Bắc Kạn", "province"],
         ["061", "Huyện Ba Bể", "district", "06", "Bắc Kạn"],
         ["01861", "Thị trấn Chợ Rã", "commune", "061", "Huyện Ba Bể"],
@@ -207,27 +208,33 @@ def test_locality_list_table_in_tree_order(cli, tree) -> None:
     assert result.stderr == ""
 
 
+# A unit without dates: valid always, no successors.
+ALWAYS = {"valid_from": None, "valid_to": None, "successors": ""}
+
+
 def test_locality_list_under_as_csv_and_json(cli, tree) -> None:
     assert ok(cli("locality", "list", "--under", "Chợ Đồn", "--format", "csv")) == (
-        "code,name,level,parent,parent_name\n"
-        "064,Huyện Chợ Đồn,district,06,Bắc Kạn\n"
-        "01960,Xã Trần Phú,commune,064,Huyện Chợ Đồn\n"
-        "01966,Xã Quảng Bạch,commune,064,Huyện Chợ Đồn\n"
+        "code,name,level,parent,parent_name,valid_from,valid_to,successors\n"
+        "064,Huyện Chợ Đồn,district,06,Bắc Kạn,,,\n"
+        "01960,Xã Trần Phú,commune,064,Huyện Chợ Đồn,,,\n"
+        "01966,Xã Quảng Bạch,commune,064,Huyện Chợ Đồn,,,\n"
     )
     assert json.loads(ok(cli("locality", "list", "--under", "cao thuong", "-f", "json"))) == [
         {"code": "01864", "name": "Xã Cao Thượng", "level": "commune", "parent": "061",
-         "parent_name": "Huyện Ba Bể"},
+         "parent_name": "Huyện Ba Bể", **ALWAYS},
         {"code": "01864-01", "name": "Thôn Nà Mòn", "level": "village", "parent": "01864",
-         "parent_name": "Xã Cao Thượng"},
+         "parent_name": "Xã Cao Thượng", **ALWAYS},
     ]
 
 
 def test_locality_show_table_and_csv(cli, tree) -> None:
     assert cells(ok(cli("locality", "show", "BẮC KẠN"))) == [
         ["field", "value"], ["code", "06"], ["name", "Bắc Kạn"], ["level", "province"],
-        ["parent"], ["parent_name"]]
+        ["parent"], ["parent_name"], ["valid_from"], ["valid_to"], ["successors"],
+        ["predecessors"]]
     assert ok(cli("locality", "show", "Huyện Ba Bể", "--format", "csv")) == (
-        "code,name,level,parent,parent_name\n061,Huyện Ba Bể,district,06,Bắc Kạn\n")
+        "code,name,level,parent,parent_name,valid_from,valid_to,successors,predecessors\n"
+        "061,Huyện Ba Bể,district,06,Bắc Kạn,,,,\n")
 
 
 def test_locality_show_ambiguous_and_unknown(cli, tree) -> None:

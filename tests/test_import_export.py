@@ -93,7 +93,8 @@ def test_export_columns_are_the_import_columns(filled, cli) -> None:  # type: ig
     assert header == ("ref,kind,received_on,locality,channel,petitioner,id_number,phone,address,"
                       "signatories,subject,meeting,competence,accepted_on,complex,remote,"
                       "duplicate_of,closed_on,outcome,verdict,note")
-    assert export(cli, "localities", "csv").splitlines()[0] == "code,name,level,parent"
+    assert export(cli, "localities", "csv").splitlines()[0] == (
+        "code,name,level,parent,valid_from,valid_to,successors")
     rows = json.loads(export(cli, "petitions", "json"))
     assert rows[0]["ref"] == "P2024-00001" and rows[0]["complex"] is True
     assert rows[0]["verdict"] == "partly_upheld" and rows[0]["closed_on"] == "2024-04-20"
@@ -295,7 +296,7 @@ def test_conflicts_fail_skip_or_update(filled, cli, tmp_path: Path, db_path: Pat
 def test_references_to_rows_earlier_in_the_same_file(tree, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     localities = write(tmp_path / "l.csv", "code,name,level,parent\n"
                        "01864-02,Thôn Khuổi Luông,village,01864\n"
-                       "01864-02-a,Xóm Trên,hamlet,Thôn Khuổi Luông\n")
+                       "01864-02-a,Xóm Trên,xóm,Thôn Khuổi Luông\n")
     assert cli("import", "localities", str(localities)).exit_code == 0
     petitions = write(tmp_path / "p.csv", "ref,kind,received_on,locality,duplicate_of\n"
                       "A,complaint,2024-01-02,xom tren,\n"

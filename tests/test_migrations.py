@@ -19,7 +19,6 @@ from sqlalchemy.engine import Engine
 from dantrack import db, migrations
 from databases import (
     SAMPLE_0001,
-    as_revision,
     contents,
     first_sample_copy,
     revision,
@@ -27,7 +26,15 @@ from databases import (
 )
 
 # Columns added by revisions after the first: left out when comparing with a first-schema file.
-ADDED = {"petition": {"secret"}}
+ADDED = {"petition": {"secret"}, "locality": {"valid_from", "valid_to"}}
+
+
+def first_sample_reports() -> dict[str, str]:
+    """The yearly reports (databases.yearly_reports) of the first released sample, as the code
+    of schema revision 0002 printed them before any upgrade: fixtures/first_sample_reports.json.
+    (This code's queries read columns the first schema lacks, so it cannot print them itself.)"""
+    path = Path(__file__).parent / "fixtures" / "first_sample_reports.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def ok(result) -> str:  # type: ignore[no-untyped-def]
@@ -199,8 +206,7 @@ def test_upgrading_the_first_released_sample_keeps_every_row_and_figure(
     cli, tmp_path: Path
 ) -> None:
     office = first_sample_copy(tmp_path)
-    with as_revision("0001"):
-        rows, reports = contents(office), yearly_reports(cli, office)
+    rows, reports = contents(office), first_sample_reports()
     before = revision(office)
     assert before is not None
     backup = Path(f"{office}.schema-{before}.bak") if before != db.SCHEMA_REVISION else None
@@ -223,8 +229,7 @@ def test_upgrading_a_first_schema_database_on_postgresql(
     from dantrack.transfer import ORDER
 
     office = first_sample_copy(tmp_path)
-    with as_revision("0001"):
-        rows, reports = contents(office), yearly_reports(cli, office)
+    rows, reports = contents(office), first_sample_reports()
     source, target = raw_engine(str(office)), raw_engine(postgres_url)
     try:
         with target.begin() as connection:

@@ -115,7 +115,7 @@ def test_names_whose_first_word_looks_like_a_prefix(s) -> None:
     # "Quan" and "Tô" are also prefixes (Quận, Tổ) once diacritics are gone; real units:
     # Huyện Quan Hóa (Thanh Hóa), Phường Tô Hiệu (Sơn La).
     add_locality(s, code="128", name="Huyện Quan Hóa", level="district", parent="06")
-    add_locality(s, code="03970", name="Phường Tô Hiệu", level="ward", parent="06")
+    add_locality(s, code="03970", name="Phường Tô Hiệu", level="phường", parent="06")
     assert resolve_locality(s, "Huyện Quan Hóa").code == "128"
     assert resolve_locality(s, "Quan Hóa").code == "128"
     assert resolve_locality(s, "quan hoa").code == "128"
@@ -142,7 +142,9 @@ def test_an_unknown_locality_is_not_found(s) -> None:
 
 
 def test_add_locality_rules(s) -> None:
-    with pytest.raises(Conflict, match=r"^locality 061 exists already$"):
+    with pytest.raises(Conflict, match=r"^locality 061 exists already: Huyện Ba Bể, "
+                       r"valid always — a new unit "
+                       r"with this code must begin after it ends$"):
         add_locality(s, code="061", name="Huyện Khác", level="district", parent="06")
     with pytest.raises(NotFound, match="no locality with code or name 'Lạng Sơn'"):
         add_locality(s, code="99", name="Xã Mới", level="commune", parent="Lạng Sơn")
@@ -160,7 +162,8 @@ def test_add_locality_by_parent_name_and_level_is_lower_case(s) -> None:
     row = add_locality(s, code="01867", name="Xã Địa Linh", level="Commune", parent="Ba Bể")
     [public] = public_localities(s, [row])
     assert public.model_dump() == {"code": "01867", "name": "Xã Địa Linh", "level": "commune",
-                                   "parent": "061", "parent_name": "Huyện Ba Bể"}
+                                   "parent": "061", "parent_name": "Huyện Ba Bể",
+                                   "valid_from": None, "valid_to": None, "successors": ""}
 
 
 def test_list_localities_in_tree_order(s) -> None:

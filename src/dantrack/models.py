@@ -22,9 +22,6 @@ class Locality(SQLModel, table=True):
     code: str = Field(max_length=KEY_MAX, index=True, nullable=False)
     name: str = Field(max_length=NAME_MAX)
     level: str = Field(max_length=50)
-    # Inclusive dates; None is unbounded.
-    valid_from: dt.date | None = Field(default=None, nullable=True)
-    valid_to: dt.date | None = Field(default=None, nullable=True)
     parent_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("locality.id"), index=True, nullable=True),
@@ -33,6 +30,9 @@ class Locality(SQLModel, table=True):
     path: str = Field(default="", max_length=400, index=True)
     name_folded: str = Field(max_length=NAME_MAX, index=True)
     bare_folded: str = Field(max_length=NAME_MAX, index=True)
+    # Inclusive dates; None is unbounded.
+    valid_from: dt.date | None = Field(default=None, nullable=True)
+    valid_to: dt.date | None = Field(default=None, nullable=True)
 
 
 class LocalitySuccessor(SQLModel, table=True):

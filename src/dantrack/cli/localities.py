@@ -9,7 +9,7 @@ from dantrack.cli.common import FORMAT_OPTION, Format, ask, done, session
 app = typer.Typer(help="Localities: the administrative tree (province > district > commune …), "
                        "over time.", no_args_is_help=True)
 
-COLUMNS = ["code", "name", "level", "parent", "valid_from", "valid_to", "successors"]
+COLUMNS = ["code", "name", "level", "parent", "parent_name", "valid_from", "valid_to"]
 LEVEL_HELP = "province, district, commune, village (or tỉnh, huyện, xã, thôn …)."
 
 

@@ -52,8 +52,8 @@ class Rows(ABC):
         """What is stored under each row's identity, or None: by its key."""
         return imp.stored_by_key(batch)
 
-    def finish(self, imp: Importer) -> None:
-        """Work that waits for the whole file (none by default)."""  # noqa: B027 (a hook)
+    def finish(self, imp: Importer) -> None:  # noqa: B027  (a hook; most kinds need none)
+        """Work that waits for the whole file (none by default)."""
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -246,8 +246,8 @@ class ClosureRows(Rows):
         """What is stored under each row's identity, or None: by its key."""
         return imp.stored_by_key(batch)
 
-    def finish(self, imp: Importer) -> None:
-        """Work that waits for the whole file (none by default)."""  # noqa: B027 (a hook)
+    def finish(self, imp: Importer) -> None:  # noqa: B027  (a hook; most kinds need none)
+        """Work that waits for the whole file (none by default)."""
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
