@@ -140,8 +140,8 @@ def test_the_first_write_creates_the_schema_and_a_read_never_does(cli, pg: str) 
     fails(cli("report", "--year", "2024"), 4)
     assert tables_in(pg) == []
     ok(cli("locality", "add", "06", "Bắc Kạn", "--level", "province"))
-    assert tables_in(pg) == ["alembic_version", "dialogue", "locality", "locality_successor", "meeting", "petition",
-                             "petition_event", "ref_sequence"]
+    assert tables_in(pg) == ["alembic_version", "dialogue", "locality", "locality_successor",
+                             "meeting", "petition", "petition_event", "ref_sequence"]
     assert revision(pg) == db.SCHEMA_REVISION
 
 
