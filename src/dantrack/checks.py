@@ -114,3 +114,23 @@ def secrecy(connection: Connection) -> Iterator[Finding]:
         why = "a denunciation" if kind == "denunciation" else "linked to a secret petition"
         yield _finding("secrecy", ref, f"{why}, but its petitioner's identity is not marked "
                        "secret")
+
+
+def localities(connection: Connection) -> Iterator[Finding]:
+    """Units over time keep SPEC §1: periods, codes unique on each day, successors valid the
+    day after their predecessor's end; and every record lies in a unit valid on its date."""
+    from dantrack import lookup, records, tables
+    from dantrack.kinds import KINDS
+
+    for code, problem in lookup.inconsistencies(connection):
+        yield _finding("localities", code, problem)
+    for kind in KINDS.values():
+        if not kind.exported or kind.date is None:
+            continue
+        table = records.table_of(kind.name)
+        query = (select(table.c.ref, table.c[kind.date], tables.locality.c.code)
+                 .join(tables.locality, tables.locality.c.id == table.c.locality_id)
+                 .where(lookup.outside_validity(table.c[kind.date])).order_by(table.c.ref))
+        for ref, day, code in connection.execute(query):
+            yield _finding("localities", ref, f"dated {day}, placed in locality {code}, "
+                           "which is not valid on that day")

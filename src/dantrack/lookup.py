@@ -12,6 +12,7 @@ light rows with the attributes id, code, name, level, parent_id, path, valid_fro
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
@@ -358,3 +359,39 @@ def misplaced(connection: Any):  # type: ignore[no-untyped-def]
                             or_(parent.c.id.is_(None),
                                 locality.c.path != parent.c.path + own))))
             .order_by(locality.c.code))
+
+
+def inconsistencies(connection: Any) -> Any:
+    """(code, problem) of the units whose validity or succession breaks SPEC §1, for db check:
+    a period that ends before it begins, a code shared by two units valid on one day,
+    successors of a unit that does not end, or not valid on the day after its end."""
+    units = {row.id: row for row in connection.execute(select(*_COLUMNS))}
+    by_code: dict[str, list[Any]] = {}
+    for row in units.values():
+        by_code.setdefault(row.code, []).append(row)
+        if row.valid_from and row.valid_to and row.valid_to < row.valid_from:
+            yield row.code, f"{row.name} ends ({row.valid_to}) before it begins ({row.valid_from})"
+    for code, rows in sorted(by_code.items()):
+        rows.sort(key=lambda row: row.valid_from or dt.date.min)
+        for earlier, later in pairwise(rows):
+            if earlier.valid_to is None or later.valid_from is None \
+                    or later.valid_from <= earlier.valid_to:
+                yield code, (f"two units have this code on the same days: {earlier.name} "
+                             f"({validity(earlier) or 'valid always'}) and {later.name} "
+                             f"({validity(later) or 'valid always'})")
+    s = locality_successor.c
+    for unit_id, successor_id in connection.execute(
+            select(s.locality_id, s.successor_id).order_by(s.locality_id, s.position)):
+        unit, successor = units[unit_id], units[successor_id]
+        if unit.valid_to is None:
+            yield unit.code, f"{unit.name} has successors but no end"
+        elif not valid_on(successor, unit.valid_to + dt.timedelta(days=1)):
+            yield unit.code, (f"its successor {label(successor)} is not valid on the day "
+                              f"after its end ({unit.valid_to})")
+
+
+def outside_validity(date_column: Any):  # type: ignore[no-untyped-def]
+    """An SQL condition on a record joined to its unit: the record's date lies outside the
+    unit's validity."""
+    return or_(and_(locality.c.valid_from.is_not(None), date_column < locality.c.valid_from),
+               and_(locality.c.valid_to.is_not(None), date_column > locality.c.valid_to))

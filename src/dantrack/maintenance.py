@@ -192,8 +192,8 @@ def _refs(connection: Connection, query: Any, message: Callable[..., str],
 
 def _unique_refs(connection: Connection) -> Iterator[Finding]:
     t = _tables()
-    for noun, table, key in (("locality code", t.locality, t.locality.c.code),
-                             ("meeting ref", t.meeting, t.meeting.c.ref),
+    # Locality codes may be reused over time: checks.localities checks them by day.
+    for noun, table, key in (("meeting ref", t.meeting, t.meeting.c.ref),
                              ("dialogue ref", t.dialogue, t.dialogue.c.ref),
                              ("petition ref", t.petition, t.petition.c.ref)):
         query = (select(key, func.count()).select_from(table).group_by(key)
@@ -351,6 +351,7 @@ DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...]
     ("refs", checks.key_characters),
     ("dates", checks.future_dates),
     ("secrecy", checks.secrecy),
+    ("localities", checks.localities),
     ("types", _stored_types),
 )
 
