@@ -248,9 +248,10 @@ def test_unique_refs_are_checked_where_the_schema_would_not_stop_them() -> None:
             connection.exec_driver_sql(f"CREATE TABLE {table} (id INTEGER, {key} TEXT)")
         connection.exec_driver_sql("INSERT INTO petition VALUES (1, 'P2024-00001'), "
                                    "(2, 'P2024-00001'), (3, 'P2024-00002')")
+        # A locality code may be reused over time: checks.localities checks it by day.
         connection.exec_driver_sql("INSERT INTO locality VALUES (1, '06'), (2, '06')")
         found = [f.line() for f in maintenance._unique_refs(connection)]
-    assert found == ["06: locality code used 2 times", "P2024-00001: petition ref used 2 times"]
+    assert found == ["P2024-00001: petition ref used 2 times"]
 
 
 def test_check_on_a_missing_database_exits_4(cli, db_path: Path) -> None:
