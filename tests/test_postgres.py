@@ -358,7 +358,7 @@ def test_values_past_postgresqls_column_types_are_invalid_input(cli, tree, db, p
 
 
 def copied_message(source: Path | str, target: str) -> str:
-    return ("Copied 117 localities, 3,661 meetings, 6,921 petitions, 91 dialogues, "
+    return ("Copied 117 localities, 0 successions, 3,661 meetings, 6,921 petitions, 91 dialogues, "
             f"13,594 history entries, 9 ref sequences from {shown(source)} to "
             f"{shown(target)}\n")
 
