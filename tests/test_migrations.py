@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from dantrack import db, migrations
 from databases import (
+    ALL,
     SAMPLE_0001,
     contents,
     first_sample_copy,
@@ -26,7 +27,8 @@ from databases import (
 )
 
 # Columns added by revisions after the first: left out when comparing with a first-schema file.
-ADDED = {"petition": {"secret"}, "locality": {"valid_from", "valid_to"}}
+ADDED = {"petition": {"secret"}, "locality": {"valid_from", "valid_to"},
+         "locality_successor": ALL}
 
 
 def first_sample_reports() -> dict[str, str]:
