@@ -15,7 +15,7 @@ import datetime as dt
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 
 from dantrack import clock
 from dantrack.errors import Ambiguous, InvalidInput, NotFound, RuleError
@@ -71,6 +71,17 @@ def by_id(connection: Any, locality_id: int) -> Any | None:
 def with_code(connection: Any, code: str) -> list[Any]:
     """Every unit that has had this code, earliest first."""
     return connection.execute(select(*_COLUMNS).where(locality.c.code == code)).all()
+
+
+def with_codes(connection: Any, codes: set[str]) -> dict[str, list[Any]]:
+    """Every unit that has had one of these codes, by code."""
+    wanted = sorted(codes)
+    found: dict[str, list[Any]] = {}
+    for start in range(0, len(wanted), 500):
+        for row in connection.execute(select(*_COLUMNS).where(
+                locality.c.code.in_(wanted[start:start + 500])).order_by(locality.c.id)):
+            found.setdefault(row.code, []).append(row)
+    return found
 
 
 def by_code(connection: Any, code: str, on: dt.date | None = None) -> Any | None:
@@ -294,6 +305,49 @@ def place(connection: Any, locality_id: int, parent_id: int | None) -> None:
     parent_path = _path(connection, parent_id) if parent_id is not None else "/"
     connection.execute(update(locality).where(locality.c.id == locality_id)
                        .values(path=f"{parent_path}{locality_id}/"))
+
+
+def add_units(connection: Any, units: list[dict[str, Any]]) -> None:
+    """Insert many new units at once, each placed under its parent: a unit stored already or
+    one earlier in units. Each dict gives id (reserved by the caller, so that no unit has to
+    be read back), code, name, level, parent_id, valid_from and valid_to."""
+    paths = _paths(connection, {unit["parent_id"] for unit in units}
+                   - {unit["id"] for unit in units} - {None})
+    rows = []
+    for unit in units:
+        parent_id = unit["parent_id"]
+        path = paths[unit["id"]] = f"{paths[parent_id] if parent_id else '/'}{unit['id']}/"
+        folded = fold(unit["name"])
+        rows.append({**unit, "path": path, "name_folded": folded,
+                     "bare_folded": strip_prefix(folded)})
+    if rows:
+        connection.execute(insert(locality), rows)
+
+
+def _paths(connection: Any, ids: set[int]) -> dict[int, str]:
+    wanted = sorted(ids)
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(connection.execute(select(locality.c.id, locality.c.path).where(
+            locality.c.id.in_(wanted[start:start + 500]))).all())
+    return found
+
+
+def end_many(connection: Any, on: dt.date, ends: dict[int, list[int]]) -> None:
+    """end() for many units that end on the same day: {unit id: successor ids, main
+    first}, in a few statements whatever their number."""
+    if not ends:
+        return
+    ids = list(ends)
+    connection.execute(update(locality).where(locality.c.id == bindparam("unit"))
+                       .values(valid_to=on), [{"unit": unit_id} for unit_id in ids])
+    for start in range(0, len(ids), 500):
+        connection.execute(delete(locality_successor).where(
+            locality_successor.c.locality_id.in_(ids[start:start + 500])))
+    rows = [{"locality_id": unit_id, "position": i, "successor_id": successor}
+            for unit_id, after in ends.items() for i, successor in enumerate(after)]
+    if rows:
+        connection.execute(insert(locality_successor), rows)
 
 
 def end(connection: Any, locality_id: int, on: dt.date | None,
