@@ -125,3 +125,32 @@ def show(
     with session(ctx, write=False) as s:
         record = show_locality(s, locality)
     render_record(record, Out(fmt.value))
+
+
+@app.command("load")
+def load(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., help="What to load: official (the GSO lists shipped "
+                                           "with dantrack)."),
+    province: str | None = typer.Option(None, "--province",
+                                        help="Only this province (code or name, old or new), "
+                                             "the provinces it merged with and their units."),
+    move_late_records: bool = typer.Option(False, "--move-late-records",
+                                           help="Move records dated after an existing unit's "
+                                                "end to its main successor."),
+) -> None:
+    """Load the official units in force on 2025-06-30 and from 2025-07-01, and the
+    succession between them; a unit already there with the same code and name is taken as
+    the official one.
+
+    Example: dantrack locality load official --province "Bắc Kạn"
+    """
+    from dantrack.services.official_load import load_official
+
+    if source != "official":
+        raise typer.BadParameter(f"{source!r}: the only source is 'official'",
+                                 param_hint="'SOURCE'")
+    with session(ctx, write=True) as s:
+        summary = load_official(s, province=province, move_late_records=move_late_records)
+        done(f"Loaded the official units: {summary.added} added, {summary.adopted} adopted, "
+             f"{summary.unchanged} unchanged; {len(summary.moved)} records moved")
