@@ -76,6 +76,8 @@ def test_the_whole_country_is_63_provinces_then_34(cli) -> None:  # type: ignore
         assert all(unit["valid_to" if provinces == 63 else "valid_from"] == day
                    for unit in units)
     assert len(listed(cli, "--all")) == UNITS
+    checked = cli("db", "check")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
 
 
 def test_bac_kan_communes_all_lead_to_37_communes_of_the_new_thai_nguyen(cli) -> None:  # type: ignore[no-untyped-def]
@@ -137,6 +139,8 @@ def test_an_office_tree_is_adopted_and_late_records_moved(cli, office, database_
     kept = {u["code"]: u for u in listed(cli, "--on", "2025-06-30", "--under", "061")}
     assert (kept["061"]["name"], kept["061"]["successors"]) == ("HUYỆN BA BỂ", "19")
     assert (kept["01888"]["valid_to"], kept["01888"]["successors"]) == ("2025-06-30", "01912")
+    checked = cli("db", "check")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
 
 
 def test_the_new_province_carries_over_an_old_commune_case(cli, office, database_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -139,9 +139,10 @@ def load(
                                            help="Move records dated after an existing unit's "
                                                 "end to its main successor."),
 ) -> None:
-    """Load the official units in force on 2025-06-30 and from 2025-07-01, and the
-    succession between them; a unit already there with the same code and name is taken as
-    the official one.
+    """Load the official units of 2025-06-30 and from 2025-07-01, with their succession.
+
+    A unit already there with the same code and name (an office's own tree) is taken as the
+    official one and ends on 2025-06-30. Loading again changes nothing.
 
     Example: dantrack locality load official --province "Bắc Kạn"
     """
