@@ -13,6 +13,7 @@ E = TypeVar("E", bound=StrEnum)
 # Administrative prefixes, folded, longest first so "thi xa" wins over "xa".
 LOCALITY_PREFIXES = (
     "thanh pho",
+    "dac khu",
     "thi tran",
     "thi xa",
     "phuong",

@@ -21,11 +21,12 @@ from dantrack.errors import Conflict, InvalidInput
 
 # Parents before children: every foreign key points to a table copied earlier, or to its own
 # table (below).
-ORDER = ("locality", "locality_successor", "meeting", "petition", "dialogue", "petition_event", "ref_sequence")
+ORDER = ("locality", "locality_successor", "meeting", "petition", "dialogue", "petition_event",
+         "ref_sequence")
 SELF_REFERENCES = {"locality": "parent_id", "petition": "duplicate_of_id"}
 BATCH = 5000
-NAMES = {"locality": "localities", "locality_successor": "successions", "meeting": "meetings", "dialogue": "dialogues",
-         "petition": "petitions", "petition_event": "history entries",
+NAMES = {"locality": "localities", "locality_successor": "successions", "meeting": "meetings",
+         "dialogue": "dialogues", "petition": "petitions", "petition_event": "history entries",
          "ref_sequence": "ref sequences"}
 
 
