@@ -1,4 +1,4 @@
-"""Build data/sample.sqlite: Bắc Kạn province, 2022–2024, through dantrack's own services.
+"""Build data/sample.sqlite: Bắc Kạn province, 2022–2026, through dantrack's own services.
 
 Deterministic: a fixed seed, and history timestamps taken from the recorded dates rather than
 the clock, so two builds hold the same records and give the same figures.
@@ -7,7 +7,8 @@ the clock, so two builds hold the same records and give the same figures.
 
 The totals follow the province's published figures for 2022–2024: administrative agencies
 held 3,493 reception meetings with 3,630 citizens; Party leaders held about 200 meetings and
-dialogues with about 250 citizens; 6,921 petitions were received.
+dialogues with about 250 citizens; 6,921 petitions were received. The years after, and the 2025
+reorganisation, are scripts/sample_2025.py's.
 """
 
 from __future__ import annotations
@@ -233,14 +234,16 @@ class Clock:
                f"{seconds % 60:02d}Z"
 
 
-# The day the sample's register is as of: its last close-outs fall in the first days of 2025,
-# and dantrack refuses dates after today.
-AS_OF = "2025-01-31"
+# The day the sample's register is as of (dantrack refuses dates after today): the last day
+# of scripts/sample_2025.py's years.
+AS_OF = "2026-11-30"
 
 
 def build(out: Path) -> None:
     os.environ["DANTRACK_OPERATOR"] = "mau.bac-kan"
     os.environ["DANTRACK_TODAY"] = AS_OF
+    from sample_2025 import build_after_2024
+
     from dantrack import db
     from dantrack.services import history, localities, meetings, petitions
 
@@ -262,6 +265,7 @@ def build(out: Path) -> None:
             refs = add_petitions(s, rng, plans, meeting_refs, petitions, clock)
             add_dialogues(s, rng, communes, refs, meetings, clock)
             close_petitions(s, plans, refs, petitions, clock)
+            build_after_2024(s, plans, refs, communes, clock)
         database.dispose()
         finish(work, out)
 

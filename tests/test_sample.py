@@ -45,16 +45,60 @@ def test_resolution_rate_over_80_each_year(cli, year: int) -> None:  # type: ign
     assert figures["withdrawn"] > 0 and figures["dismissed"] > 0
 
 
-def test_sample_has_the_real_tree() -> None:
+def test_sample_has_the_real_tree(cli) -> None:  # type: ignore[no-untyped-def]
     connection = sqlite3.connect(f"file:{SAMPLE}?mode=ro", uri=True)
-    levels = dict(connection.execute("select level, count(*) from locality group by level"))
     names = dict(connection.execute("select code, name from locality where level = 'district'"))
-    open_2024 = connection.execute(
+    still_open = connection.execute(
         "select count(*) from petition where closed_on is null").fetchone()[0]
     connection.close()
-    assert levels == {"province": 1, "district": 8, "commune": 108}
+    old = units(cli, "--on", "2025-06-30", "--under", "06")
+    assert levels(old) == {"province": 1, "district": 8, "commune": 108}
+    assert {unit["valid_to"] for unit in old} == {"2025-06-30"}
     assert names["058"] == "Thành phố Bắc Kạn" and names["060"] == "Huyện Pác Nặm"
-    assert open_2024 > 0
+    assert still_open > 0
+
+
+def units(cli, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    result = cli("--db", str(SAMPLE), "locality", "list", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def levels(rows: list[dict]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for row in rows:
+        found[row["level"]] = found.get(row["level"], 0) + 1
+    return found
+
+
+def test_the_sample_is_reorganised_on_1_july_2025(cli) -> None:  # type: ignore[no-untyped-def]
+    new = units(cli, "--on", "2025-07-01", "--under", "19")
+    assert levels(new) == {"province": 1, "commune": 92}
+    assert {unit["valid_from"] for unit in new} == {"2025-07-01"}
+    old_communes = [u for u in units(cli, "--on", "2025-06-30", "--under", "06")
+                    if u["level"] == "commune"]
+    mains = {unit["successors"].split(";")[0] for unit in old_communes}
+    assert len(old_communes) == 108 and len(mains) == 37
+    assert mains <= {unit["code"] for unit in new}
+
+
+def test_after_the_change_the_work_is_in_the_new_communes(cli) -> None:  # type: ignore[no-untyped-def]
+    first_half = report(cli, "--from", "2025-01-01", "--to", "2025-06-30", "--locality", "06")
+    second_half = report(cli, "--from", "2025-07-01", "--to", "2025-12-31", "--locality", "19")
+    year = report(cli, "--year", "2025", "--locality", "19")
+    old_year = report(cli, "--year", "2025", "--locality", "Bắc Kạn")
+    # Nothing is received in the old units after their end; the new province's year counts
+    # both halves (its predecessors' records lead into it).
+    assert old_year["petitions"]["received"] == first_half["petitions"]["received"] > 0
+    assert year["petitions"]["received"] == (first_half["petitions"]["received"]
+                                             + second_half["petitions"]["received"])
+    # Cases open on 1 July in the old communes are carried over into the new ones' figures.
+    assert second_half["petitions"]["carried_over"] >= first_half["petitions"]["open_at_end"] > 0
+    with_work = [part for part in second_half["by_locality"] if part["petitions"]["received"]]
+    assert len(with_work) == 37
+    for when in ("2025", "2026"):
+        assert report(cli, "--year", when, "--locality", "Thái Nguyên")["petitions"][
+            "resolution_rate"] > 80
 
 
 def digest(path: Path) -> str:
