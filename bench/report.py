@@ -12,6 +12,13 @@ The database is cached at bench/out/report-<N>.sqlite; --rebuild makes it anew. 
 provinces × 14 districts × 14 communes (2,110 localities); petitions spread over 2020–2025 with
 carry-over, duplicates, every outcome, and open cases.
 
+The reorganised tree (issue 12, bench/reorganised.py; cached at
+bench/out/report-reorganised-<N>.sqlite) holds the same petitions over the same units ending on
+2024-06-30 and the 670 new units that succeed them from 2024-07-01 (each province by one keeping
+its code, communes merged three into one, some split). Its province and country reports must
+meet the same targets and stay within 1.3× the unreorganised tree's in the same run; the bench
+stops if their totals differ.
+
 With --postgres (issue 6) the same rows are loaded into that PostgreSQL database (it must be
 empty or hold this bench's data; COPY, then VACUUM ANALYZE) and the same cases run there too:
 `dantrack --db URL report …` against the same aggregation as one raw SQL query in a `python -c`
@@ -32,20 +39,24 @@ import sys
 import time
 from pathlib import Path
 
+from reorganised import CHANGE, reorganise
+
 from dantrack import db
 from dantrack.deadlines import due_on
 
 OUT = Path(__file__).resolve().parent / "out"
 PROVINCE_TARGET = 0.5
 COUNTRY_TARGET = 1.0
+REORGANISED_RATIO = 1.3  # the reorganised tree's reports against the unreorganised tree's
 YEAR = 2024
 PROVINCES, DISTRICTS, COMMUNES = 10, 14, 14
 KINDS = ("complaint", "denunciation", "recommendation", "reflection")
 OUTCOMES = ("resolved",) * 14 + ("withdrawn", "guided", "forwarded", "dismissed")
 
 
-def build(path: Path, petitions: int) -> None:
-    """Schema through dantrack itself, then rows in bulk with executemany."""
+def build(path: Path, petitions: int, reorganised: bool = False) -> None:
+    """Schema through dantrack itself, then rows in bulk with executemany. reorganised: the
+    tree of bench/reorganised.py, the same petitions placed in it."""
     if path.exists():
         path.unlink()
     database = db.open_database(db.Location(str(path), "bench"), write=True)
@@ -78,6 +89,7 @@ def build(path: Path, petitions: int) -> None:
     connection.executemany(
         "INSERT INTO locality (id, code, name, level, parent_id, path, name_folded, bare_folded)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", localities)
+    successor = reorganise(connection, localities) if reorganised else {}
     start = dt.date(2020, 1, 1)
     span = (dt.date(2025, 12, 31) - start).days
     numbers: dict[int, int] = {}
@@ -94,8 +106,11 @@ def build(path: Path, petitions: int) -> None:
             closed = received + dt.timedelta(days=rng.randint(0, 90))
             outcome = rng.choice(OUTCOMES)
         competence = "other" if outcome in ("guided", "forwarded") else "own"
+        commune = rng.choice(communes)
+        if successor and received >= CHANGE:
+            commune = successor[commune]
         rows.append((i, f"P{received.year}-{numbers[received.year]:06d}", kind,
-                     received.isoformat(), rng.choice(communes), "in_person", "Nguyễn Văn A", "",
+                     received.isoformat(), commune, "in_person", "Nguyễn Văn A", "",
                      "", "", 1, "Thử", None, competence, received.isoformat(), complex_, remote,
                      duplicate, due.isoformat(), closed.isoformat() if closed else None, outcome,
                      None, "", "nguyen van a", "thu"))
@@ -284,10 +299,12 @@ def main() -> None:
     CHILD_ENV = child_env(args.inherit_bytecode_env)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"report-{args.petitions}.sqlite"
-    if args.rebuild or not path.exists():
-        started = time.perf_counter()
-        build(path, args.petitions)
-        print(f"built {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    reorganised = OUT / f"report-reorganised-{args.petitions}.sqlite"
+    for target, changed in ((path, False), (reorganised, True)):
+        if args.rebuild or not target.exists():
+            started = time.perf_counter()
+            build(target, args.petitions, reorganised=changed)
+            print(f"built {target} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     start, end = f"{YEAR}-01-01", f"{YEAR}-12-31"
     cases = {
         "province: dantrack report": dantrack_argv(path, "P03"),
@@ -296,7 +313,10 @@ def main() -> None:
         "country: dantrack report": dantrack_argv(path, None),
         "country: raw sqlite3 process": [sys.executable, "-c", RAW_PROCESS, str(path), "",
                                          RAW_SQL, start, end],
+        "reorganised province: dantrack report": dantrack_argv(reorganised, "P03"),
+        "reorganised country: dantrack report": dantrack_argv(reorganised, None),
     }
+    check_reorganised_totals(cases)
     query_only: dict[str, list[float]] = {"province": [], "country": []}
     pg_query = pg_connection = None
     if args.postgres:
@@ -349,6 +369,28 @@ def main() -> None:
         verdict = "met" if ours <= target else f"MISSED by {ours - target:.3f} s"
         print(f"{scope}: dantrack {ours:.3f} s vs {raw} {floor:.3f} s "
               f"(ratio {ours / floor:.2f}) — target {target} s: {verdict}")
+    for scope, target in (("province", PROVINCE_TARGET), ("country", COUNTRY_TARGET)):
+        ours = results[f"reorganised {scope}: dantrack report"]
+        ratio = ours / results[f"{scope}: dantrack report"]
+        misses = ([f"{ours - target:.3f} s over {target} s"] if ours > target else []) + (
+            [f"ratio over {REORGANISED_RATIO}"] if ratio > REORGANISED_RATIO else [])
+        print(f"reorganised {scope}: dantrack {ours:.3f} s, {ratio:.2f}× the unreorganised "
+              f"tree's — targets {target} s and {REORGANISED_RATIO}×: "
+              + (f"MISSED ({', '.join(misses)})" if misses else "met"))
+
+
+def check_reorganised_totals(cases: dict[str, list[str]]) -> None:
+    """The reorganised tree holds the same petitions: the same totals, or the bench stops."""
+    for scope in ("province", "country"):
+        totals = []
+        for name in (f"{scope}: dantrack report", f"reorganised {scope}: dantrack report"):
+            result = subprocess.run(cases[name], capture_output=True, text=True, env=CHILD_ENV)
+            if result.returncode != 0:
+                raise SystemExit(f"{name} failed: {result.stderr.strip()}")
+            totals.append({k: v for k, v in json.loads(result.stdout)["petitions"].items()
+                           if k != "by_kind"})
+        if totals[0] != totals[1] or not totals[0]["received"]:
+            raise SystemExit(f"{scope}: the reorganised tree's totals differ: {totals}")
 
 
 if __name__ == "__main__":

@@ -213,14 +213,15 @@ def clash(connection: Any, code: str, valid_from: dt.date | None, valid_to: dt.d
 
 def children(connection: Any, parent_id: int | None,
              during: tuple[dt.date, dt.date] | None = None) -> list[Any]:
-    """Direct children of a locality (None: the roots of the tree), by code; with during,
-    only those valid on some day of that period."""
+    """Direct children of a locality (None: the roots of the tree), by code, then in the
+    order recorded (an old unit before the later one that kept its code); with during, only
+    those valid on some day of that period."""
     condition = (locality.c.parent_id.is_(None) if parent_id is None
                  else locality.c.parent_id == parent_id)
     if during is not None:
         condition = and_(condition, valid_during(*during))
     return connection.execute(select(*_COLUMNS).where(condition)
-                              .order_by(locality.c.code)).all()
+                              .order_by(locality.c.code, locality.c.id)).all()
 
 
 def subtree_ids(path: str):  # type: ignore[no-untyped-def]

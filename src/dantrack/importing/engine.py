@@ -133,10 +133,11 @@ class Importer:
 
     def load_localities(self) -> None:
         """Every unit by code, each code with the units that have had it: what files mostly
-        carry (a few thousand)."""
+        carry (a few thousand); with the name, which a refusal of an ended unit gives."""
         loc = tables.locality.c
         self.localities = {}
-        for row in self.session.execute(select(loc.id, loc.code, loc.valid_from, loc.valid_to)):
+        for row in self.session.execute(select(loc.id, loc.code, loc.name, loc.valid_from,
+                                               loc.valid_to)):
             self.localities.setdefault(row.code, []).append(row)
 
     def locality(self, text: str, column: str = "locality",

@@ -101,9 +101,10 @@ def end_locality(session: Session, *, locality: str, on: dt.date,
                  successors: list[str], move_late_records: bool = False) -> Any:
     """Record a unit's last day and its successors (units valid the day after, main first).
     Records dated after the end are refused unless move_late_records moves them to the main
-    successor. Returns the unit."""
+    successor. Ending a unit again on its last day names its successors anew: a successor
+    that keeps the unit's code can only be added once the unit has ended. Returns the unit."""
     row = resolve_locality(session, locality, on=on)
-    if row.valid_to is not None:
+    if row.valid_to is not None and row.valid_to != on:
         raise RuleError(f"{lookup.label(row)} ended already on {row.valid_to.isoformat()}")
     if not lookup.valid_on(row, on):
         lookup.require_valid(session, row, on)
