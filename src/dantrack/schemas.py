@@ -76,8 +76,6 @@ def _choice(enum: type) -> BeforeValidator:
     return BeforeValidator(_memo(parse))
 
 
-
-
 def _date(value: Any) -> Any:
     """A record's date: a real day in FIRST_YEAR–LAST_YEAR."""
     parsed = parse_date(value) if isinstance(value, str) else value
