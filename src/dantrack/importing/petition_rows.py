@@ -56,7 +56,7 @@ class PetitionRows(Rows):
         except NeedsDatabase:
             values.update(closing)  # the row goes back whole, to be checked where the database is
             raise
-        record = writes.intake(data, locality=code,
+        record = writes.intake(data=data, locality=code,
                                close_out=imp.closure(data.kind, data.received_on, closing))
         return Pending(label, record, {"locality_id": locality_id,
                                        "accepted_given": values.get("accepted_on")})
@@ -193,7 +193,7 @@ class PetitionRows(Rows):
         the petition as it is once reopened (when the row changes its close-out)."""
         given = {name: change[1] for name, change in changes.items() if name in EDITABLE}
         try:
-            return writes.edit({name: state[name] for name in EDITABLE}, given,
+            return writes.edit(before={name: state[name] for name in EDITABLE}, given=given,
                                close_out={name: state[name] for name in CLOSE_FIELDS},
                                secret=bool(state["secret"]), masked=False)
         except DantrackError as exc:
@@ -250,7 +250,7 @@ def stored_row(item: Pending, meetings: dict[str, int], originals: dict[str, int
     petition_writes.create as `petition add`. Its history entry for an import is the import's
     source, the same for every row (the importer encodes it once)."""
     record = item.record
-    derived = writes.create(record, source=source).derived
+    derived = writes.create(record=record, source=source).derived
     derived["due_on"] = derived["due_on"].isoformat()
     return _ROW(record | derived | {
         "locality_id": item.values["locality_id"],

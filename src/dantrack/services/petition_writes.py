@@ -15,7 +15,7 @@ Records are in the exchange form (records.py): refs and codes, plain values; dat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
@@ -70,7 +70,7 @@ def _link(ref: str | None) -> str | None:
 EXCHANGE_FORMS = _exchange_forms()
 
 
-def intake(data: PetitionCreate, *, locality: str,
+def intake(*, data: PetitionCreate, locality: str,
            close_out: dict[str, Any] | None = None) -> dict[str, Any]:
     """A new petition's record from its validated input, with `locality` (its code) and a
     close-out already checked (services.closeout): acceptance defaults to the day of receipt,
@@ -87,7 +87,7 @@ def intake(data: PetitionCreate, *, locality: str,
     return record
 
 
-def create(record: dict[str, Any], *, source: dict[str, Any] | None = None) -> Written:
+def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> Written:
     """A new petition: not accepted before it is received; its deadline, folded copies and
     secrecy. The history entry gives the fields — or, for an import, its source (the file
     holds the row)."""
@@ -100,7 +100,7 @@ def create(record: dict[str, Any], *, source: dict[str, Any] | None = None) -> W
     return Written(record, derived, changes)
 
 
-def edit(before: dict[str, Any], given: dict[str, Any], *, close_out: dict[str, Any],
+def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, Any],
          secret: bool, masked: bool) -> Written:
     """An edit of the fields `given` (validated, links by name; meeting and duplicate_of ""
     unlink) to a petition whose editable fields are `before` and whose close-out is
@@ -131,9 +131,9 @@ def edit(before: dict[str, Any], given: dict[str, Any], *, close_out: dict[str, 
     return Written(after, _derived(after, secret=secret), changes)
 
 
-def follows_receipt(before: dict[str, Any], given: dict[str, Any]) -> bool:
-    """An acceptance left on the day of receipt moves with it when only the receipt is
-    changed."""
+def follows_receipt(before: dict[str, Any], given: Container[str]) -> bool:
+    """An acceptance left on the day of receipt moves with it when the receipt is changed and
+    the acceptance is not (`given`: the fields given, or that differ)."""
     return ("received_on" in given and "accepted_on" not in given
             and _day(before["accepted_on"]) == _day(before["received_on"]))
 

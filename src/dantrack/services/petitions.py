@@ -135,7 +135,7 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
             raise RuleError(f"petition {data.ref} exists already")
         claim_ref(session, "P", data.ref)
     locality = resolve_locality(session, data.locality)
-    created = writes.create(writes.intake(data, locality=locality.code))
+    created = writes.create(record=writes.intake(data=data, locality=locality.code))
     petition = Petition(**_stored(created), ref=data.ref or new_ref(session, "P",
                                                                      data.received_on.year))
     petition.locality_id = locality.id
@@ -183,7 +183,7 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
         update["locality"] = resolve_locality(session, update["locality"]).code
     if update.get("duplicate_of") and ref_key(update["duplicate_of"]) == petition.ref:
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
-    edited = writes.edit(current_fields(session, petition), update,
+    edited = writes.edit(before=current_fields(session, petition), given=update,
                          close_out=closeout_of(petition), secret=petition.secret,
                          masked=petition.secret)
     if not edited.changes:
