@@ -147,3 +147,40 @@ def test_a_masked_identity_given_is_an_edit_whatever_it_was() -> None:
     compared = edit(before=_before(kind="denunciation"), given=given, close_out=OPEN,
                     secret=True, masked=False)
     assert compared.changes == {}
+
+
+def _competence_after_reopen(cli: Callable[..., Any], ref: str) -> str:
+    reopened = cli("petition", "reopen", ref, "--reason", "sai sót")
+    assert reopened.exit_code == 0, reopened.stderr
+    shown = cli("petition", "show", ref, "--format", "json")
+    return json.loads(shown.stdout)["competence"]
+
+
+GUIDED = {"outcome": "guided", "closed_on": "2024-03-20"}
+
+
+def test_a_new_row_closed_as_guided_gets_its_competence_back_on_reopen(
+        cli: Callable[..., Any], db: Any, tree: Any, tmp_path: Path) -> None:
+    """As after `petition add` and `petition close --outcome guided`: the close records the
+    competence it takes away, so `petition reopen` gives it back."""
+    added = cli("petition", "add", "--ref", "A", *_options(SHAPES[0]))
+    assert added.exit_code == 0, added.stderr
+    closed = cli("petition", "close", "A", "--outcome", "guided", "--on", "2024-03-20")
+    assert closed.exit_code == 0, closed.stderr
+    _import(cli, tmp_path / "closed.jsonl", [{**_row(SHAPES[0], "B"), **GUIDED}])
+    assert _stored(db, "B") == _stored(db, "A")
+    assert _without_source(_history(db, "B")[-1][1]) == _history(db, "A")[-1][1]
+    assert _competence_after_reopen(cli, "A") == "own"
+    assert _competence_after_reopen(cli, "B") == "own"
+
+
+def test_an_import_update_closing_as_guided_gets_its_competence_back_on_reopen(
+        cli: Callable[..., Any], db: Any, tree: Any, tmp_path: Path) -> None:
+    """An open petition's exported row given a guided close-out, with --on-conflict update,
+    is the close the command line makes: a reopen gives the competence back."""
+    added = cli("petition", "add", "--ref", "B", *_options(SHAPES[0]))
+    assert added.exit_code == 0, added.stderr
+    row = json.loads(cli("export", "petitions", "--format", "json").stdout)[0]
+    _import(cli, tmp_path / "close.jsonl", [{**row, **GUIDED}], "--on-conflict", "update")
+    assert [action for action, _ in _history(db, "B")] == ["created", "closed"]
+    assert _competence_after_reopen(cli, "B") == "own"

@@ -85,12 +85,3 @@ def may_be_denunciation(values: dict[str, Any]) -> bool:
                             ALIASES[PetitionKind]) is PetitionKind.denunciation
     except ValueError:
         return True
-
-
-def close_changes(record: dict[str, Any]) -> dict[str, Any]:
-    changes = {"closed_on": record["closed_on"], "outcome": record["outcome"]}
-    if record.get("verdict"):
-        changes["verdict"] = record["verdict"]
-    if record.get("note"):
-        changes["note"] = record["note"]
-    return changes

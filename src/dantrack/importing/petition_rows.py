@@ -24,7 +24,6 @@ from dantrack.importing.model import (
     NeedsDatabase,
     Pending,
     RowProblem,
-    close_changes,
     may_be_denunciation,
 )
 from dantrack.importing.rows import Rows
@@ -36,6 +35,7 @@ from dantrack.services import closeout, history
 from dantrack.services import petition_writes as writes
 from dantrack.services.petition_writes import EDITABLE
 from dantrack.services.petitions import check_original_date
+from dantrack.vocab import Outcome
 
 if TYPE_CHECKING:
     from dantrack.importing.engine import Importer
@@ -58,8 +58,10 @@ class PetitionRows(Rows):
             raise
         record = writes.intake(data=data, locality=code,
                                close_out=imp.closure(data.kind, data.received_on, closing))
+        # The competence as the row states it: the record holds it as a close-out leaves it.
         return Pending(label, record, {"locality_id": locality_id,
-                                       "accepted_given": values.get("accepted_on")})
+                                       "accepted_given": values.get("accepted_on"),
+                                       "competence": data.competence.value})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -122,7 +124,7 @@ class PetitionRows(Rows):
             events.append((petition_id, *created))
             if item.record["outcome"]:
                 events.append((petition_id, imp.stamp, imp.operator, "closed",
-                               history.encode(close_changes(item.record))))
+                               history.encode(_closed(item))))
         bulk.bulk_insert(imp.session, PetitionEvent.__table__, EVENT_COLUMNS, events)
         imp.summary.inserted += len(rows)
 
@@ -163,7 +165,7 @@ class PetitionRows(Rows):
                 closeout.state_of(current), f"updated by {note['source']} from {note['file']}",
                 history.last_close(imp.session, current["id"])))
             state.update(steps[-1].values)
-        edited = self._edit(item, state, changes)
+        edited = self._edit(item, current, state, changes)
         state.update(edited.record)
         if closing and item.record["outcome"] is not None:
             closure = Closure.model_validate({name: item.record[name] for name in CLOSE_FIELDS},
@@ -187,11 +189,15 @@ class PetitionRows(Rows):
             imp.event(current["id"], action, {**what, **imp.source_note})
             for action, what in events])
 
-    def _edit(self, item: Pending, state: dict[str, Any],
+    def _edit(self, item: Pending, current: dict[str, Any], state: dict[str, Any],
               changes: dict[str, list[Any]]) -> writes.Written:
         """The edit a row's differing fields make (compared with the petition as stored), to
-        the petition as it is once reopened (when the row changes its close-out)."""
-        given = {name: change[1] for name, change in changes.items() if name in EDITABLE}
+        the petition as it is once reopened (when the row changes its close-out). Its
+        competence is the one the row states, which the close-out then decides on."""
+        given = {name: change[1] for name, change in changes.items()
+                 if name in EDITABLE and name != "competence"}
+        if item.values["competence"] != current["competence"]:
+            given["competence"] = item.values["competence"]
         try:
             return writes.edit(before={name: state[name] for name in EDITABLE}, given=given,
                                close_out={name: state[name] for name in CLOSE_FIELDS},
@@ -256,6 +262,19 @@ def stored_row(item: Pending, meetings: dict[str, int], originals: dict[str, int
         "locality_id": item.values["locality_id"],
         "meeting_id": meetings.get(record["meeting"]),
         "duplicate_of_id": originals.get(record["duplicate_of"])})
+
+
+def _closed(item: Pending) -> dict[str, Any]:
+    """The history entry of a new row's close-out, as `petition close` makes it
+    (services.closeout) of the petition as the row states it: a close as guided or forwarded
+    records the competence it takes away, which a reopen gives back."""
+    record = item.record
+    state = {"kind": record["kind"], "received_on": record["received_on"],
+             "competence": item.values["competence"], **writes.OPEN}
+    closure = Closure.model_construct(  # checked already (Importer.closure)
+        outcome=Outcome(record["outcome"]), verdict=record["verdict"], note=record["note"],
+        closed_on=dt.date.fromisoformat(record["closed_on"]))
+    return closeout.close(closeout.state_of(state), closure).changes
 
 
 def _received_on(imp: Importer, ids: dict[str, int]) -> dict[int, dt.date]:
