@@ -59,9 +59,12 @@ class PetitionRows(Rows):
         record = writes.intake(data=data, locality=code,
                                close_out=imp.closure(data.kind, data.received_on, closing))
         # The competence as the row states it: the record holds it as a close-out leaves it.
+        # What a new petition derives from the record is derived here, where the row is
+        # checked (petition_writes.create's rule; an update derives its own, in the edit).
         return Pending(label, record, {"locality_id": locality_id,
                                        "accepted_given": values.get("accepted_on"),
-                                       "competence": data.competence.value})
+                                       "competence": data.competence.value,
+                                       "derived": writes.derive(record)})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -113,7 +116,7 @@ class PetitionRows(Rows):
         # The ids are taken first, so that the history rows can name them without reading the
         # petitions back.
         ids = bulk.reserve_ids(imp.session, Petition.__table__, len(ready))
-        rows = [(id_, *stored_row(item, meetings, originals, imp.source_note))
+        rows = [(id_, *stored_row(item, meetings, originals))
                 for item, id_ in zip(ready, ids, strict=True)]
         bulk.bulk_insert(imp.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
         imp.linked.extend(id_ for item, id_ in zip(ready, ids, strict=True)
@@ -250,15 +253,14 @@ DATES = tuple(column.name for column in Petition.__table__.columns
               if isinstance(column.type, sa_types.Date))
 
 
-def stored_row(item: Pending, meetings: dict[str, int], originals: dict[str, int],
-               source: dict[str, Any]) -> tuple[Any, ...]:
-    """A new row's values for PETITION_COLUMNS (dates as ISO text), made by the same
-    petition_writes.create as `petition add`. Its history entry for an import is the import's
-    source, the same for every row (the importer encodes it once)."""
+def stored_row(item: Pending, meetings: dict[str, int],
+               originals: dict[str, int]) -> tuple[Any, ...]:
+    """A new row's values for PETITION_COLUMNS (dates as ISO text): its record, what
+    petition_writes.derive made of it (as petition_writes.create does for `petition add`; the
+    acceptance was checked when the row met the stored ones) and the ids of its links."""
     record = item.record
-    derived = writes.create(record=record, source=source).derived
-    derived["due_on"] = derived["due_on"].isoformat()
-    return _ROW(record | derived | {
+    return _ROW(record | item.values["derived"] | {
+        "due_on": item.values["derived"]["due_on"].isoformat(),
         "locality_id": item.values["locality_id"],
         "meeting_id": meetings.get(record["meeting"]),
         "duplicate_of_id": originals.get(record["duplicate_of"])})
