@@ -48,46 +48,27 @@ def _localities() -> Any:
             .outerjoin(parent, parent.id == Locality.parent_id))
 
 
-def _meetings() -> Any:
-    from dantrack.models import Locality, Meeting
-
-    return (select(Meeting.id, Meeting.ref, Meeting.date, Locality.code.label("locality"),
-                   Meeting.kind, Meeting.body, Meeting.host, Meeting.host_title,
-                   Meeting.place, Meeting.citizens, Meeting.delegations, Meeting.note)
-            .join(Locality, Locality.id == Meeting.locality_id))
-
-
-def _dialogues() -> Any:
-    from dantrack.models import Dialogue, Locality, Petition
-
-    return (select(Dialogue.id, Dialogue.ref, Dialogue.date,
-                   Locality.code.label("locality"), Dialogue.body, Dialogue.leader,
-                   Dialogue.leader_title, Dialogue.citizens, Dialogue.topic,
-                   Dialogue.outcome, Petition.ref.label("petition"))
-            .join(Locality, Locality.id == Dialogue.locality_id)
-            .outerjoin(Petition, Petition.id == Dialogue.petition_id))
-
-
-def _petitions() -> Any:
-    from dantrack.models import Locality, Meeting, Petition
-
-    original = aliased(Petition)
-    return (select(Petition.id, Petition.ref, Petition.kind, Petition.received_on,
-                   Locality.code.label("locality"), Petition.channel, Petition.petitioner,
-                   Petition.id_number, Petition.phone, Petition.address, Petition.signatories,
-                   Petition.subject, Meeting.ref.label("meeting"), Petition.competence,
-                   Petition.accepted_on, Petition.complex, Petition.remote,
-                   original.ref.label("duplicate_of"), Petition.closed_on, Petition.outcome,
-                   Petition.verdict, Petition.note, Petition.secret)
-            .join(Locality, Locality.id == Petition.locality_id)
-            .outerjoin(Meeting, Meeting.id == Petition.meeting_id)
-            .outerjoin(original, original.id == Petition.duplicate_of_id))
+def _linked(kind: str) -> Any:
+    """The select of a kind's exchange columns, derived from its table: a stored column as it
+    is, a link (`meeting` for meeting_id, …) by the key of the record it names (a ref or a
+    locality code), joined — outer when the link may be empty."""
+    table = table_of(kind)
+    columns, joined = [table.c.id], table
+    for name in (*COLUMNS[kind], *HIDDEN.get(kind, ())):
+        if name in table.c:
+            columns.append(table.c[name])
+            continue
+        link = table.c[f"{name}_id"]
+        target = next(iter(link.foreign_keys)).column.table.alias(f"linked_{name}")
+        columns.append(target.c[KINDS[RECORDED_AS[target.element.name]].key].label(name))
+        joined = joined.join(target, target.c.id == link, isouter=link.nullable)
+    return select(*columns).select_from(joined)
 
 
 # Per stored table: a select whose rows are (id, *the kind's columns, *HIDDEN) in the
 # exchange form.
-QUERIES = {"locality": _localities, "meeting": _meetings, "dialogue": _dialogues,
-           "petition": _petitions}
+QUERIES = {"locality": _localities, "meeting": lambda: _linked("meetings"),
+           "dialogue": lambda: _linked("dialogues"), "petition": lambda: _linked("petitions")}
 # The kind whose exchange form a table's records take (closures read petitions).
 RECORDED_AS = {kind.table: name for name, kind in KINDS.items() if kind.exported}
 

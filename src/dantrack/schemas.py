@@ -19,6 +19,7 @@ from pydantic import (
     create_model,
     field_validator,
 )
+from sqlalchemy import Boolean, Date, Integer, Text
 
 from dantrack import clock
 from dantrack.errors import InvalidInput
@@ -75,8 +76,6 @@ def _choice(enum: type) -> BeforeValidator:
         return parse_choice(enum, value, aliases) if isinstance(value, str) else value
 
     return BeforeValidator(_memo(parse))
-
-
 
 
 def _date(value: Any) -> Any:
@@ -250,51 +249,78 @@ class LocalityCreate(_Input):
         return value
 
 
-class MeetingCreate(_Input):
-    ref: Ref = None
-    date: DateIn
-    locality: LookupText
-    kind: Annotated[MeetingKind, _choice(MeetingKind)]
-    body: Annotated[Body, _choice(Body)]
-    host: Name = ""
-    host_title: Name = ""
-    place: Name = ""
-    citizens: Count = 0
-    delegations: Count = 0
-    note: LongText = ""
+def _stored_input(table: str, name: str, info: Any) -> tuple[str, Any, Any]:
+    """(input name, annotation, default) of a stored column as a user gives it: by its
+    declaration in the model — a name, a long text, a count, a flag, a date, a link named by
+    its ref or code — unless FIELD_INPUT gives it a rule of its own."""
+    column = _table(table).c[name]
+    link = name.removesuffix("_id") if column.foreign_keys else None
+    default = ... if info.is_required() else info.default
+    if (table, name) in FIELD_INPUT:
+        annotation, default = FIELD_INPUT[table, name]
+    elif link:
+        annotation, default = (LookupText, ...) if default is ... else (OptionalLookup, None)
+    elif name == "ref":
+        annotation, default = Ref, None
+    elif isinstance(column.type, Text):
+        annotation = LongText
+    elif NAME_MAX in (getattr(rule, "max_length", None) for rule in info.metadata):
+        annotation = Name
+    elif isinstance(column.type, (Boolean, Integer, Date)):
+        annotation = {Boolean: Flag, Integer: Count, Date: DateIn}[
+            next(t for t in (Boolean, Integer, Date) if isinstance(column.type, t))]
+    else:  # a new kind of column needs its rule written, not guessed
+        raise TypeError(f"{table}.{name}: no input rule (add it to FIELD_INPUT)")
+    return link or name, annotation, default
 
 
-class DialogueCreate(_Input):
-    ref: Ref = None
-    date: DateIn
-    locality: LookupText
-    body: Annotated[Body, _choice(Body)]
-    leader: Name = ""
-    leader_title: Name = ""
-    citizens: Count = 0
-    topic: LongText = ""
-    outcome: LongText = ""
-    petition: OptionalLookup = None
+def _table(name: str) -> Any:
+    from sqlmodel import SQLModel
+
+    from dantrack import models  # noqa: F401  (registers the tables)
+
+    return SQLModel.metadata.tables[name]
 
 
-class PetitionCreate(_Input):
-    ref: Ref = None
-    kind: Annotated[PetitionKind, _choice(PetitionKind)]
-    received_on: DateIn
-    locality: LookupText
-    channel: Annotated[Channel, _choice(Channel)] = Channel.in_person
-    petitioner: Name = ""
-    id_number: IdNumber = ""
-    phone: Phone = ""
-    address: Name = ""
-    signatories: Annotated[int, Field(ge=1, le=INT_MAX)] = 1
-    subject: LongText = ""
-    meeting: OptionalLookup = None
-    competence: Annotated[Competence, _choice(Competence)] = Competence.own
-    accepted_on: DateIn | None = None
-    complex: Flag = False
-    remote: Flag = False
-    duplicate_of: OptionalLookup = None
+def _stored_model(table: str) -> Any:
+    from dantrack import models
+
+    return next(m for m in vars(models).values() if getattr(m, "__tablename__", None) == table)
+
+
+def _create_model(model_name: str, table: str, doc: str) -> type[BaseModel]:
+    """The input model of a kind of record, derived from its stored model: every column but
+    the id and those NOT_INPUT, in the model's order, links by name."""
+    fields: dict[str, Any] = {}
+    for name, info in _stored_model(table).model_fields.items():
+        if name != "id" and name not in NOT_INPUT.get(table, ()):
+            field, annotation, default = _stored_input(table, name, info)
+            fields[field] = (annotation, default)
+    return create_model(model_name, __base__=_Input, __doc__=doc, **fields)
+
+
+# The stored columns a user does not give: derived from the others (services.petition_writes)
+# or given by another write (the close-out: services.closeout).
+NOT_INPUT: dict[str, tuple[str, ...]] = {
+    "petition": ("due_on", "petitioner_folded", "subject_folded", "secret",
+                 "closed_on", "outcome", "verdict", "note"),
+}
+# The columns whose input is not what their declaration says: (annotation, default).
+FIELD_INPUT: dict[tuple[str, str], tuple[Any, Any]] = {
+    ("meeting", "kind"): (Annotated[MeetingKind, _choice(MeetingKind)], ...),
+    ("meeting", "body"): (Annotated[Body, _choice(Body)], ...),
+    ("dialogue", "body"): (Annotated[Body, _choice(Body)], ...),
+    ("petition", "kind"): (Annotated[PetitionKind, _choice(PetitionKind)], ...),
+    ("petition", "channel"): (Annotated[Channel, _choice(Channel)], Channel.in_person),
+    ("petition", "id_number"): (IdNumber, ""),
+    ("petition", "phone"): (Phone, ""),
+    ("petition", "signatories"): (Annotated[int, Field(ge=1, le=INT_MAX)], 1),
+    ("petition", "competence"): (Annotated[Competence, _choice(Competence)], Competence.own),
+    ("petition", "accepted_on"): (DateIn | None, None),  # default: the day of receipt
+}
+MeetingCreate = _create_model("MeetingCreate", "meeting", "A reception meeting, as given.")
+DialogueCreate = _create_model("DialogueCreate", "dialogue", "A dialogue, as given.")
+PetitionCreate = _create_model("PetitionCreate", "petition", "A petition received, as given.")
 
 
 def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref",)
@@ -389,35 +415,6 @@ class LocalityShown(LocalityPublic):
     predecessors: str = ""
 
 
-class MeetingPublic(BaseModel):
-    ref: str
-    date: dt.date
-    locality: str
-    locality_name: str
-    kind: str
-    body: str
-    host: str
-    host_title: str
-    place: str
-    citizens: int
-    delegations: int
-    note: str
-
-
-class DialoguePublic(BaseModel):
-    ref: str
-    date: dt.date
-    locality: str
-    locality_name: str
-    body: str
-    leader: str
-    leader_title: str
-    citizens: int
-    topic: str
-    outcome: str
-    petition: str | None = None
-
-
 class EventPublic(BaseModel):
     at: str
     operator: str
@@ -425,26 +422,38 @@ class EventPublic(BaseModel):
     changes: dict[str, Any]
 
 
-def _petition_public() -> type[BaseModel]:
-    """The public view of a petition, derived from its input model and its table: every
-    exchange column (the input fields and the close-out) with the type it is stored as —
-    references by their ref or code — and, after the fields they belong with, the locality's
-    name and the deadline; then the status and, for `show`, the history."""
-    from dantrack.kinds import CLOSE_FIELDS
-    from dantrack.models import Petition
-
-    stored = Petition.model_fields
-    references = {"locality": str, "meeting": str | None, "duplicate_of": str | None}
+def _public(name: str, create: type[BaseModel], table: str, *, more: tuple[str, ...] = (),
+            after: dict[str, str] | None = None, **tail: Any) -> type[BaseModel]:
+    """The public view of a kind of record, derived from its input model and its table: every
+    exchange column (the input fields, then `more`) with the type it is stored as — links by
+    their ref or code — then, after the locality, its name; `after` adds a stored column after
+    another, `tail` fields at the end."""
+    stored = _stored_model(table).model_fields
     fields: dict[str, Any] = {}
-    for name in (*PetitionCreate.model_fields, *CLOSE_FIELDS):
-        fields[name] = (references.get(name) or stored[name].annotation, ...)
-        if name == "locality":
+    for field, info in (*create.model_fields.items(), *((n, None) for n in more)):
+        if field in stored:
+            fields[field] = (stored[field].annotation, ...)
+        else:  # a link, required or not as its input is
+            fields[field] = (str, ...) if info.is_required() else (str | None, None)
+        if field == "locality":
             fields["locality_name"] = (str, ...)
-        if name == "duplicate_of":
-            fields["due_on"] = (stored["due_on"].annotation, ...)
-    fields["status"] = (str, ...)
-    fields["history"] = (list[EventPublic] | None, None)
-    return create_model("PetitionPublic", **fields)
+        if field in (after or {}):
+            fields[after[field]] = (stored[after[field]].annotation, ...)
+    return create_model(name, **fields, **tail)
+
+
+MeetingPublic = _public("MeetingPublic", MeetingCreate, "meeting")
+DialoguePublic = _public("DialoguePublic", DialogueCreate, "dialogue")
+
+
+def _petition_public() -> type[BaseModel]:
+    """A petition's public view: the close-out after its input fields and the deadline after
+    the fields it is counted from; then the status and, for `show`, the history."""
+    from dantrack.kinds import CLOSE_FIELDS
+
+    return _public("PetitionPublic", PetitionCreate, "petition", more=CLOSE_FIELDS,
+                   after={"duplicate_of": "due_on"}, status=(str, ...),
+                   history=(list[EventPublic] | None, None))
 
 
 PetitionPublic = _petition_public()

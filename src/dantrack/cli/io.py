@@ -30,26 +30,43 @@ class SummaryFormat(StrEnum):
     json = "json"
 
 
+_FORMAT = typer.Option(None, "--format", "-f", help="The file's format; default: from its "
+                       "extension (required with -).")
+_ON_CONFLICT = typer.Option(OnConflict.fail, "--on-conflict", help="A row whose ref exists with "
+                            "other values: fail (nothing is imported), update, or skip.")
+_DRY_RUN = typer.Option(False, "--dry-run",
+                        help="Check everything and tell what would happen; write nothing.")
+_SUMMARY = typer.Option(SummaryFormat.text, "--summary",
+                        help="json: also print the summary as a JSON object on stdout.")
+_REVEAL_COMPARED = typer.Option(False, "--reveal", help="Compare and update denouncers' "
+                                "identities of rows whose ref is stored (recorded in each "
+                                "petition's history).")
+
+
+def _file_format(file: str, fmt: FileFormat | None) -> str:
+    """The format of the file to import: as given, else from its extension."""
+    from dantrack.readers import detect_format
+
+    if file == "-" and fmt is None:
+        raise typer.BadParameter("is required when reading standard input (-)",
+                                 param_hint="'--format'")
+    try:
+        return detect_format(file, fmt.value if fmt else None)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--format'") from None
+
+
 def import_(
     ctx: typer.Context,
     kind: Imported = typer.Argument(..., help="What the file holds."),
     file: str = typer.Argument(..., help="CSV, JSON array or JSON Lines file; - for stdin."),
-    fmt: FileFormat | None = typer.Option(
-        None, "--format", "-f", help="The file's format; default: from its extension "
-        "(required with -)."),
-    on_conflict: OnConflict = typer.Option(
-        OnConflict.fail, "--on-conflict", help="A row whose ref exists with other values: "
-        "fail (nothing is imported), update, or skip."),
+    fmt: FileFormat | None = _FORMAT,
+    on_conflict: OnConflict = _ON_CONFLICT,
     ignore_extra: bool = typer.Option(False, "--ignore-extra",
                                       help="Skip columns dantrack does not know."),
-    dry_run: bool = typer.Option(False, "--dry-run",
-                                 help="Check everything and tell what would happen; write nothing."),
-    summary_format: SummaryFormat = typer.Option(
-        SummaryFormat.text, "--summary", help="json: also print the summary as a JSON object "
-        "on stdout."),
-    reveal: bool = typer.Option(
-        False, "--reveal", help="Compare and update denouncers' identities of rows whose ref "
-        "is stored (recorded in each petition's history)."),
+    dry_run: bool = _DRY_RUN,
+    summary_format: SummaryFormat = _SUMMARY,
+    reveal: bool = _REVEAL_COMPARED,
 ) -> None:
     """Import records from a file: all rows or none, and a second run changes nothing.
 
@@ -57,16 +74,9 @@ def import_(
     """
     from dantrack.importing import run_import
     from dantrack.output import json_text, progress_bar, write
-    from dantrack.readers import detect_format, open_source
+    from dantrack.readers import open_source
 
-    if file == "-" and fmt is None:
-        raise typer.BadParameter("is required when reading standard input (-)",
-                                 param_hint="'--format'")
-    try:
-        file_format = detect_format(file, fmt.value if fmt else None)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="'--format'") from None
-    source = open_source(file, file_format, sys.stdin.buffer)
+    source = open_source(file, _file_format(file, fmt), sys.stdin.buffer)
     revealed: list[int] = []
     try:
         with session(ctx, write=True) as s, \

@@ -25,18 +25,22 @@ TABLE_COLUMNS = ["ref", "kind", "received_on", "locality_name", "petitioner", "s
 HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
 
 KIND_HELP = "complaint, denunciation, recommendation, reflection (or khiếu nại, tố cáo, …)."
+# Options of `petition add` (declared here to keep the command short).
+_RECEIVED_ON = typer.Option(None, "--received-on", help="YYYY-MM-DD or DD/MM/YYYY.")
+_CHANNEL = typer.Option("in_person", "--channel", help="in_person, mail, online, phone, forwarded.")
+_ACCEPTED_ON = typer.Option(None, "--accepted-on", help="Date of acceptance; default: received-on.")
+_DUPLICATE_OF = typer.Option(None, "--duplicate-of",
+                             help="Ref of the earlier petition it repeats.")
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
-    received_on: str | None = typer.Option(None, "--received-on", help="YYYY-MM-DD or "
-                                           "DD/MM/YYYY."),
+    received_on: str | None = _RECEIVED_ON,
     locality: str | None = typer.Option(None, "--locality", "-l", help="Code or name."),
     subject: str | None = typer.Option(None, "--subject", help="What the petition is about."),
-    channel: str = typer.Option("in_person", "--channel",
-                                help="in_person, mail, online, phone, forwarded."),
+    channel: str = _CHANNEL,
     petitioner: str = typer.Option("", "--petitioner", help="Name; empty for anonymous."),
     id_number: str = typer.Option("", "--id-number", help="12-digit citizen ID (or 9 legacy)."),
     phone: str = typer.Option("", "--phone", help="Vietnamese phone; +84 becomes 0."),
@@ -44,12 +48,10 @@ def add(
     signatories: int = typer.Option(1, "--signatories", help="People who signed (≥ 1)."),
     meeting: str | None = typer.Option(None, "--meeting", help="Ref of the meeting."),
     competence: str = typer.Option("own", "--competence", help="own or other."),
-    accepted_on: str | None = typer.Option(None, "--accepted-on",
-                                           help="Date of acceptance; default: received-on."),
+    accepted_on: str | None = _ACCEPTED_ON,
     complex_: bool = typer.Option(False, "--complex", help="A complex case (longer deadline)."),
     remote: bool = typer.Option(False, "--remote", help="From a remote area (complaints)."),
-    duplicate_of: str | None = typer.Option(None, "--duplicate-of",
-                                            help="Ref of the earlier petition it repeats."),
+    duplicate_of: str | None = _DUPLICATE_OF,
     ref: str | None = typer.Option(None, "--ref", help="Default: P<year>-<nnnnn>."),
 ) -> None:
     """Record a petition received.

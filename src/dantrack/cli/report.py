@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from dantrack.cli.common import ReportFormat, connection
@@ -28,24 +30,10 @@ def report(
     """
     from dantrack import reporting
     from dantrack.output import Format, render_report
-    from dantrack.text import parse_date, parse_field_choice
+    from dantrack.text import parse_field_choice
     from dantrack.vocab import Body
 
-    chosen = [name for name, value in (("--year", year), ("--quarter", quarter),
-                                        ("--from/--to", from_ or to)) if value]
-    if len(chosen) != 1:
-        raise typer.BadParameter(
-            "give exactly one of --year, --quarter or --from/--to"
-            + (f" (got {', '.join(chosen)})" if chosen else ""), param_hint="period")
-    if year is not None:
-        period = reporting.year_period(year)
-    elif quarter is not None:
-        period = reporting.quarter_period(quarter)
-    else:
-        if not (from_ and to):
-            raise typer.BadParameter("--from and --to go together", param_hint="period")
-        period = reporting.range_period(_date("from", from_, parse_date),
-                                        _date("to", to, parse_date))
+    period = _period(year, quarter, from_, to)
     parsed_body = parse_field_choice(Body, body, "body").value if body else None
     with connection(ctx) as c:
         result = reporting.build_report(c, period=period, locality=locality, body=parsed_body)
@@ -60,3 +48,22 @@ def _date(name: str, text: str, parse):  # type: ignore[no-untyped-def]
     except ValueError as exc:
         raise InvalidInput(f"invalid {name} {text!r}: {exc}", field=name, value=text) from None
 
+
+def _period(year: int | None, quarter: str | None, from_: str | None, to: str | None) -> Any:
+    """The one period the options give: a year, a quarter, or --from with --to."""
+    from dantrack import reporting
+    from dantrack.text import parse_date
+
+    chosen = [name for name, value in (("--year", year), ("--quarter", quarter),
+                                        ("--from/--to", from_ or to)) if value]
+    if len(chosen) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --year, --quarter or --from/--to"
+            + (f" (got {', '.join(chosen)})" if chosen else ""), param_hint="period")
+    if year is not None:
+        return reporting.year_period(year)
+    if quarter is not None:
+        return reporting.quarter_period(quarter)
+    if not (from_ and to):
+        raise typer.BadParameter("--from and --to go together", param_hint="period")
+    return reporting.range_period(_date("from", from_, parse_date), _date("to", to, parse_date))

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dantrack.errors import InvalidInput
+from dantrack.models import Petition
 from dantrack.text import parse_choice
 from dantrack.vocab import (
     ALIASES,
@@ -16,13 +17,9 @@ BATCH = 5000
 MAX_REPORTED = 100
 ON_CONFLICT = ("fail", "update", "skip")
 EVENT_COLUMNS = ("petition_id", "at", "operator", "action", "changes")
-# The petition table's columns but id, as _petition_values gives them.
-PETITION_COLUMNS = (
-    "ref", "kind", "received_on", "locality_id", "channel", "petitioner", "id_number", "phone",
-    "address", "signatories", "subject", "meeting_id", "competence", "accepted_on", "complex",
-    "remote", "duplicate_of_id", "due_on", "closed_on", "outcome", "verdict", "note",
-    "petitioner_folded", "subject_folded", "secret",
-)
+# The petition table's columns but id, in the table's order: the row of a bulk insert.
+PETITION_COLUMNS = tuple(column.name for column in Petition.__table__.columns
+                         if column.name != "id")
 
 
 # One problem of one row: (label, column or None, value or None, reason).
@@ -88,12 +85,3 @@ def may_be_denunciation(values: dict[str, Any]) -> bool:
                             ALIASES[PetitionKind]) is PetitionKind.denunciation
     except ValueError:
         return True
-
-
-def close_changes(record: dict[str, Any]) -> dict[str, Any]:
-    changes = {"closed_on": record["closed_on"], "outcome": record["outcome"]}
-    if record.get("verdict"):
-        changes["verdict"] = record["verdict"]
-    if record.get("note"):
-        changes["note"] = record["note"]
-    return changes

@@ -1,19 +1,21 @@
 """Petition rows of an import: checked with the command line's model and rules, new ones
 written in bulk straight through the driver, stored ones compared and updated.
 
-The rules are the command line's own: the close-out of a row is checked and applied by
-services.closeout, a duplicate link by services.petitions, secrecy by services.secrecy. Only
-the SQL is batched.
+The rules are the command line's own: a new row is made and a stored one edited by
+services.petition_writes (as `petition add` and `edit`), the close-out of a row is checked and
+applied by services.closeout, a duplicate link by services.petitions, secrecy by
+services.secrecy. Only the SQL is batched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy import types as sa_types
 
-from dantrack.deadlines import due_on
 from dantrack.errors import DantrackError
 from dantrack.importing import bulk
 from dantrack.importing.model import (
@@ -22,7 +24,6 @@ from dantrack.importing.model import (
     NeedsDatabase,
     Pending,
     RowProblem,
-    close_changes,
     may_be_denunciation,
 )
 from dantrack.importing.rows import Rows
@@ -31,10 +32,10 @@ from dantrack.models import Meeting, Petition, PetitionEvent
 from dantrack.records import IDENTITY
 from dantrack.schemas import Closure, PetitionCreate
 from dantrack.services import closeout, history
+from dantrack.services import petition_writes as writes
+from dantrack.services.petition_writes import EDITABLE
 from dantrack.services.petitions import check_original_date
-from dantrack.text import fold
-from dantrack.text import key as ref_key
-from dantrack.vocab import Outcome, PetitionKind
+from dantrack.vocab import Outcome
 
 if TYPE_CHECKING:
     from dantrack.importing.engine import Importer
@@ -55,47 +56,33 @@ class PetitionRows(Rows):
         except NeedsDatabase:
             values.update(closing)  # the row goes back whole, to be checked where the database is
             raise
-        accepted_on = data.accepted_on or data.received_on
-        closure = imp.closure(data.kind, data.received_on, closing)
-        outcome = Outcome(closure["outcome"]) if closure["outcome"] else None
-        # The exchange form (kinds.KINDS["petitions"].columns), built field by field: the same
-        # values as data.model_dump(mode="json"), without its cost on every row.
-        record = {
-            "ref": data.ref, "kind": data.kind.value, "received_on": data.received_on.isoformat(),
-            "locality": code, "channel": data.channel.value, "petitioner": data.petitioner,
-            "id_number": data.id_number, "phone": data.phone, "address": data.address,
-            "signatories": data.signatories, "subject": data.subject,
-            "meeting": ref_key(data.meeting) if data.meeting else None,
-            "competence": closeout.competence_after(outcome, data.competence.value),
-            "accepted_on": accepted_on.isoformat(), "complex": data.complex,
-            "remote": data.remote,
-            "duplicate_of": ref_key(data.duplicate_of) if data.duplicate_of else None, **closure,
-        }
-        extra = {"locality_id": locality_id, "accepted_given": values.get("accepted_on"),
-                 "due_on": due_on(data.kind, accepted_on, complex=data.complex,
-                                  remote=data.remote)}
-        return Pending(label, record, extra)
+        record = writes.intake(data=data, locality=code,
+                               close_out=imp.closure(data.kind, data.received_on, closing))
+        # The competence as the row states it: the record holds it as a close-out leaves it.
+        # What a new petition derives from the record is derived here, where the row is
+        # checked (petition_writes.create's rule; an update derives its own, in the edit).
+        return Pending(label, record, {"locality_id": locality_id,
+                                       "accepted_given": values.get("accepted_on"),
+                                       "competence": data.competence.value,
+                                       "derived": writes.derive(record)})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
         if current is not None and current.get("secret") and \
                 not self._may_compare_identity(imp, item, current):
             return
-        if current is not None and _follow_receipt(item, current):
-            record = item.record
-            item.values["due_on"] = due_on(record["kind"], dt.date.fromisoformat(
-                record["accepted_on"]), complex=record["complex"], remote=record["remote"])
-        if not self._accepted_after_receipt(imp, item):
+        record = item.record
+        if current is not None and writes.follows_receipt(
+                current, {k for k in ("received_on", "accepted_on") if record[k] != current[k]}):
+            # As `petition edit --received-on`: the acceptance moves with the receipt (a row
+            # repeating the stored accepted_on leaves it to the rule).
+            record["accepted_on"] = record["received_on"]
+        try:
+            writes.check_acceptance(record["received_on"], record["accepted_on"])
+        except DantrackError as exc:
+            imp.error(item.label, "accepted_on", item.values["accepted_given"], exc.reason)
             return
         super().meet(imp, item, current, new)
-
-    def _accepted_after_receipt(self, imp: Importer, item: Pending) -> bool:
-        """As for `petition add` and `edit`: a petition is not accepted before it is received."""
-        if item.record["accepted_on"] >= item.record["received_on"]:
-            return True
-        imp.error(item.label, "accepted_on", item.values["accepted_given"],
-                  f"is before received_on {item.record['received_on']}")
-        return False
 
     def _may_compare_identity(self, imp: Importer, item: Pending,
                               current: dict[str, Any]) -> bool:
@@ -129,7 +116,7 @@ class PetitionRows(Rows):
         # The ids are taken first, so that the history rows can name them without reading the
         # petitions back.
         ids = bulk.reserve_ids(imp.session, Petition.__table__, len(ready))
-        rows = [(id_, *values(item, meetings, originals))
+        rows = [(id_, *stored_row(item, meetings, originals))
                 for item, id_ in zip(ready, ids, strict=True)]
         bulk.bulk_insert(imp.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
         imp.linked.extend(id_ for item, id_ in zip(ready, ids, strict=True)
@@ -140,7 +127,7 @@ class PetitionRows(Rows):
             events.append((petition_id, *created))
             if item.record["outcome"]:
                 events.append((petition_id, imp.stamp, imp.operator, "closed",
-                               history.encode(close_changes(item.record))))
+                               history.encode(_closed(item))))
         bulk.bulk_insert(imp.session, PetitionEvent.__table__, EVENT_COLUMNS, events)
         imp.summary.inserted += len(rows)
 
@@ -169,63 +156,74 @@ class PetitionRows(Rows):
     def update(self, imp: Importer, item: Pending, current: dict[str, Any],
                changes: dict[str, list[Any]]) -> None:
         """A stored petition takes a row as the command line would take the same changes: a
-        close-out that differs is a reopen and (when the row closes it) a close, through
-        services.closeout; the other differing fields are an edit."""
-        row = dict(zip(PETITION_COLUMNS, values(
-            item, imp.refs(Meeting, [item.record["meeting"]]),
-            imp.refs(Petition, [item.record["duplicate_of"]])), strict=True))
-        if item.record["meeting"] and row["meeting_id"] is None:
-            raise RowProblem("meeting", item.record["meeting"], "no meeting with this ref")
-        if item.record["duplicate_of"] and row["duplicate_of_id"] is None:
-            raise RowProblem("duplicate_of", item.record["duplicate_of"],
-                             "no petition with this ref")
+        close-out that differs is a reopen (services.closeout), then the other differing
+        fields are an edit (petition_writes.edit), then (when the row closes it) a close."""
+        links = self._link_ids(imp, item)
         self._check_links(imp, item, current)
-        edits = {k: v for k, v in changes.items() if k not in CLOSE_FIELDS}
-        reopen, close = self._closeout_steps(imp, item, current, changes)
-        changed = {k: v for k, v in row.items() if k != "ref"}
-        changed["secret"] = changed["secret"] or bool(current["secret"])  # never cleared
-        if changed["secret"] and not current["secret"]:
+        closing = any(name in changes for name in CLOSE_FIELDS)
+        state, steps = dict(current), []
+        if closing and current["outcome"] is not None:
+            note = imp.source_note
+            steps.append(closeout.reopen(
+                closeout.state_of(current), f"updated by {note['source']} from {note['file']}",
+                history.last_close(imp.session, current["id"])))
+            state.update(steps[-1].values)
+        edited = self._edit(item, current, state, changes)
+        state.update(edited.record)
+        if closing and item.record["outcome"] is not None:
+            closure = Closure.model_validate({name: item.record[name] for name in CLOSE_FIELDS},
+                                             context=imp.context)
+            steps.append(closeout.close(closeout.state_of(state), closure))
+        values = {name: state[name] for name in STORED} | links | edited.derived
+        for step in steps:
+            values.update(step.values)
+        if values.get("secret") and not current["secret"]:
             imp.linked.append(current["id"])  # now secret: so are the petitions linked to it
-        competence = edits["competence"][1] if "competence" in edits else current["competence"]
-        for step in (reopen, close):
-            if step is not None:
-                changed.update(step.values)
-                competence = step.values.get("competence", competence)
-        changed["competence"] = competence
-        for name in ("received_on", "accepted_on", "due_on", "closed_on"):
-            if isinstance(changed[name], str):
-                changed[name] = dt.date.fromisoformat(changed[name])
+        for name in DATES:
+            if isinstance(values.get(name), str):
+                values[name] = dt.date.fromisoformat(values[name])
         table = Petition.__table__
-        imp.session.execute(update(table).where(table.c.id == current["id"]).values(**changed))
-        events = [(step.action, step.changes) for step in (reopen,) if step is not None]
-        if edits:
-            events.append(("edited", edits))
-        events += [(step.action, step.changes) for step in (close,) if step is not None]
+        imp.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        events = [(step.action, step.changes) for step in steps]
+        if edited.changes:
+            events.insert(1 if steps and steps[0].action == "reopened" else 0,
+                          ("edited", edited.changes))
         imp.session.execute(insert(PetitionEvent.__table__), [
             imp.event(current["id"], action, {**what, **imp.source_note})
             for action, what in events])
 
-    def _closeout_steps(self, imp: Importer, item: Pending, current: dict[str, Any],
-                        changes: dict[str, list[Any]]) -> tuple[Any, Any]:
-        """The reopen and close a row's differing close-out means (each None if not)."""
-        if not any(name in changes for name in CLOSE_FIELDS):
-            return None, None
+    def _edit(self, item: Pending, current: dict[str, Any], state: dict[str, Any],
+              changes: dict[str, list[Any]]) -> writes.Written:
+        """The edit a row's differing fields make (compared with the petition as stored), to
+        the petition as it is once reopened (when the row changes its close-out). Its
+        competence is the one the row states, which the close-out then decides on."""
+        given = {name: change[1] for name, change in changes.items()
+                 if name in EDITABLE and name != "competence"}
+        if item.values["competence"] != current["competence"]:
+            given["competence"] = item.values["competence"]
+        try:
+            return writes.edit(before={name: state[name] for name in EDITABLE}, given=given,
+                               close_out={name: state[name] for name in CLOSE_FIELDS},
+                               secret=bool(state["secret"]), masked=False)
+        except DantrackError as exc:
+            column = exc.field or "received_on"
+            value = item.values["accepted_given"] if column == "accepted_on" \
+                else item.record.get(column)
+            raise RowProblem(column, value, exc.reason) from None
+
+    def _link_ids(self, imp: Importer, item: Pending) -> dict[str, Any]:
+        """The stored ids of the records a row names (its locality is found already)."""
         record = item.record
-        state = closeout.state_of(current)
-        reopen = None
-        if current["outcome"] is not None:
-            note = imp.source_note
-            reopen = closeout.reopen(state, f"updated by {note['source']} from {note['file']}",
-                                     history.last_close(imp.session, current["id"]))
-            state = closeout.after(state, reopen)
-        if record["outcome"] is None:
-            return reopen, None
-        state = {**state, "kind": record["kind"], "received_on": record["received_on"],
-                 "competence": record["competence"] if "competence" in changes
-                 else state["competence"]}
-        closure = Closure.model_validate({name: record[name] for name in CLOSE_FIELDS},
-                                         context=imp.context)
-        return reopen, closeout.close(closeout.state_of(state), closure)
+        meetings = imp.refs(Meeting, [record["meeting"]])
+        originals = imp.refs(Petition, [record["duplicate_of"]])
+        if record["meeting"] and record["meeting"] not in meetings:
+            raise RowProblem("meeting", record["meeting"], "no meeting with this ref")
+        if record["duplicate_of"] and record["duplicate_of"] not in originals:
+            raise RowProblem("duplicate_of", record["duplicate_of"],
+                             "no petition with this ref")
+        return {"locality_id": item.values["locality_id"],
+                "meeting_id": meetings.get(record["meeting"]),
+                "duplicate_of_id": originals.get(record["duplicate_of"])}
 
     def _check_links(self, imp: Importer, item: Pending, current: dict[str, Any]) -> None:
         """A changed duplicate_of or receipt follows the command line's rules
@@ -248,29 +246,37 @@ class PetitionRows(Rows):
             raise RowProblem(column, item.record.get(column), exc.reason) from None
 
 
-def _follow_receipt(item: Pending, current: dict[str, Any]) -> bool:
-    """As `petition edit --received-on` does: an acceptance left on the day of receipt moves
-    with it (a row repeating the stored accepted_on leaves it to the rule). True if it moved."""
+_ROW = itemgetter(*PETITION_COLUMNS)
+# The stored columns named as they are in a record (the others are ids or derived).
+STORED = tuple(name for name in PETITION_COLUMNS if name in KINDS["petitions"].columns)
+DATES = tuple(column.name for column in Petition.__table__.columns
+              if isinstance(column.type, sa_types.Date))
+
+
+def stored_row(item: Pending, meetings: dict[str, int],
+               originals: dict[str, int]) -> tuple[Any, ...]:
+    """A new row's values for PETITION_COLUMNS (dates as ISO text): its record, what
+    petition_writes.derive made of it (as petition_writes.create does for `petition add`; the
+    acceptance was checked when the row met the stored ones) and the ids of its links."""
     record = item.record
-    if (record["received_on"] != current["received_on"]
-            and record["accepted_on"] == current["accepted_on"] == current["received_on"]):
-        record["accepted_on"] = record["received_on"]
-        return True
-    return False
+    return _ROW(record | item.values["derived"] | {
+        "due_on": item.values["derived"]["due_on"].isoformat(),
+        "locality_id": item.values["locality_id"],
+        "meeting_id": meetings.get(record["meeting"]),
+        "duplicate_of_id": originals.get(record["duplicate_of"])})
 
 
-def values(item: Pending, meetings: dict[str, int], originals: dict[str, int]) -> tuple[Any, ...]:
-    """A row's values for PETITION_COLUMNS (dates as ISO text)."""
-    r = item.record
-    return (
-        r["ref"], r["kind"], r["received_on"], item.values["locality_id"], r["channel"],
-        r["petitioner"], r["id_number"], r["phone"], r["address"], r["signatories"],
-        r["subject"], meetings.get(r["meeting"]), r["competence"], r["accepted_on"],
-        r["complex"], r["remote"], originals.get(r["duplicate_of"]),
-        item.values["due_on"].isoformat(), r["closed_on"], r["outcome"], r["verdict"],
-        r["note"], fold(r["petitioner"]), fold(r["subject"]),
-        r["kind"] == PetitionKind.denunciation.value,
-    )
+def _closed(item: Pending) -> dict[str, Any]:
+    """The history entry of a new row's close-out, as `petition close` makes it
+    (services.closeout) of the petition as the row states it: a close as guided or forwarded
+    records the competence it takes away, which a reopen gives back."""
+    record = item.record
+    state = {"kind": record["kind"], "received_on": record["received_on"],
+             "competence": item.values["competence"], **writes.OPEN}
+    closure = Closure.model_construct(  # checked already (Importer.closure)
+        outcome=Outcome(record["outcome"]), verdict=record["verdict"], note=record["note"],
+        closed_on=dt.date.fromisoformat(record["closed_on"]))
+    return closeout.close(closeout.state_of(state), closure).changes
 
 
 def _received_on(imp: Importer, ids: dict[str, int]) -> dict[int, dt.date]:

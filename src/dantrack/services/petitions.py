@@ -10,8 +10,8 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from dantrack.deadlines import due_on
 from dantrack.errors import InvalidInput, NotFound, RuleError
+from dantrack.kinds import CLOSE_FIELDS
 from dantrack.limits import TEXT_MAX
 from dantrack.models import Locality, Meeting, Petition
 from dantrack.schemas import (
@@ -23,6 +23,7 @@ from dantrack.schemas import (
     validate,
 )
 from dantrack.services import closeout, history, secrecy
+from dantrack.services import petition_writes as writes
 from dantrack.services.localities import placed, records_of, resolve_locality
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
@@ -30,19 +31,18 @@ from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.text import key as ref_key
 from dantrack.vocab import (
     ALIASES,
-    Outcome,
     PetitionKind,
     Status,
-    Verdict,
 )
 
 # Fields an edit compares and records (the update model's); identity fields among them are
 # masked in output. LINKS are those that name another record: (its model, the stored id
 # column, the column it is named by); the others are stored as they are.
-EDITABLE = tuple(PetitionUpdate.model_fields)
+EDITABLE = writes.EDITABLE
 LINKS = {"locality": (Locality, "locality_id", "code"), "meeting": (Meeting, "meeting_id", "ref"),
          "duplicate_of": (Petition, "duplicate_of_id", "ref")}
 STORED = tuple(name for name in EDITABLE if name not in LINKS)
+DATES = tuple(name for name in STORED if Petition.model_fields[name].annotation is dt.date)
 PUBLIC = tuple(name for name in PetitionPublic.model_fields if name != "history")
 
 
@@ -129,45 +129,35 @@ def _may_be_secret(kind: Any) -> bool:
 
 
 def insert_petition(session: Session, data: PetitionCreate) -> Petition:
-    accepted_on = data.accepted_on or data.received_on
-    _check_acceptance(data.received_on, accepted_on)
+    """A new petition from its validated input, as petition_writes.create makes it."""
     if data.ref:
         if session.exec(select(Petition.id).where(Petition.ref == data.ref)).first():
             raise RuleError(f"petition {data.ref} exists already")
         claim_ref(session, "P", data.ref)
     locality = placed(session, data.locality, data.received_on)
-    given = {name: getattr(value, "value", value) for name, value in data if name in STORED}
-    given["accepted_on"] = accepted_on  # given, or the day of receipt
-    petition = Petition(
-        **given,
-        ref=data.ref or new_ref(session, "P", data.received_on.year),
-        locality_id=locality.id,
-        meeting_id=_meeting_id(session, data.meeting),
-        due_on=due_on(data.kind, accepted_on, complex=data.complex, remote=data.remote),
-        petitioner_folded=fold(data.petitioner),
-        subject_folded=fold(data.subject),
-        secret=data.kind is PetitionKind.denunciation,
-    )
+    created = writes.create(record=writes.intake(data=data, locality=locality.code))
+    petition = Petition(**_stored(created), ref=data.ref or new_ref(session, "P",
+                                                                     data.received_on.year))
+    petition.locality_id = locality.id
+    petition.meeting_id = _meeting_id(session, data.meeting)
     original = find_original(session, data.duplicate_of, received_on=data.received_on)
     petition.duplicate_of_id = original.id if original else None
     session.add(petition)
     session.flush()
     if original is not None:
         _spread_secrecy(session, petition)
-    created = data.model_dump(mode="json", exclude={"ref"})
-    created.update(accepted_on=accepted_on.isoformat(), locality=locality.code,
-                   due_on=petition.due_on.isoformat())
-    history.record(session, petition, "created", created)
+    history.record(session, petition, "created", created.changes)
     session.flush()
     return petition
 
 
-def _check_acceptance(received_on: dt.date, accepted_on: dt.date) -> None:
-    if accepted_on < received_on:
-        raise InvalidInput(
-            f"invalid accepted_on '{accepted_on}': before received_on {received_on}",
-            field="accepted_on", value=str(accepted_on),
-        )
+def _stored(written: writes.Written) -> dict[str, Any]:
+    """The model's stored columns of a write's record (links are set by id apart)."""
+    values = {name: written.record[name] for name in STORED}
+    for name in DATES:
+        if isinstance(values[name], str):
+            values[name] = dt.date.fromisoformat(values[name])
+    return {**values, **written.derived}
 
 
 def current_fields(session: Session, petition: Petition) -> dict[str, Any]:
@@ -181,51 +171,40 @@ def current_fields(session: Session, petition: Petition) -> dict[str, Any]:
 
 
 def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, dict[str, Any]]:
-    """Change the given fields; returns the petition and {field: [old, new]} of real changes."""
+    """Change the given fields (petition_writes.edit); returns the petition and
+    {field: [old, new]} of real changes."""
     petition = get_petition(session, ref)
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise RuleError("nothing to change: give at least one field to edit")
     secret = petition.secret or _may_be_secret(given.get("kind"))
     update = validate(PetitionUpdate, given, secret=secret).model_dump(exclude_unset=True)
-    before = current_fields(session, petition)
     if "locality" in update:
-        on = update.get("received_on") or before["received_on"]
+        on = update.get("received_on") or petition.received_on
         update["locality"] = resolve_locality(session, update["locality"], on=on).code
-    for key in ("meeting", "duplicate_of"):
-        if key in update and update[key] == "":
-            update[key] = None
     if update.get("duplicate_of") and ref_key(update["duplicate_of"]) == petition.ref:
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
-    after = {**before, **{k: getattr(v, "value", v) for k, v in update.items()}}
-    # While closed as guided or forwarded, the matter is not within competence.
-    outcome = Outcome(petition.outcome) if petition.outcome else None
-    after["competence"] = closeout.competence_after(outcome, after["competence"])
-    if "received_on" in update and "accepted_on" not in update \
-            and before["accepted_on"] == before["received_on"]:
-        after["accepted_on"] = after["received_on"]
-    changes = {k: [_plain(before[k]), _plain(after[k])] for k in EDITABLE
-               if before[k] != after[k]
-               # A secret identity field given is an edit whatever it was: saying "unchanged"
-               # would tell whether a guess matched what is stored.
-               or (petition.secret and k in IDENTITY_FIELDS and k in update)}
-    if not changes:
+    edited = writes.edit(before=current_fields(session, petition), given=update,
+                         close_out=closeout_of(petition), secret=petition.secret,
+                         masked=petition.secret)
+    if not edited.changes:
         return petition, {}
-    _check_acceptance(after["received_on"], after["accepted_on"])
-    if petition.closed_on and petition.closed_on < after["received_on"]:
-        raise InvalidInput(
-            f"invalid received_on '{after['received_on']}': after the close date "
-            f"{petition.closed_on}", field="received_on", value=str(after["received_on"]))
-    if petition.verdict:
-        closeout.check_verdict(PetitionKind(after["kind"]), Verdict(petition.verdict))
-    if "received_on" in changes:
-        check_duplicates_follow(session, petition.id, after["received_on"])
-    _apply(session, petition, after)
-    history.record(session, petition, "edited", changes)
+    if "received_on" in edited.changes:
+        check_duplicates_follow(session, petition.id, edited.record["received_on"])
+    _apply(session, petition, edited)
+    history.record(session, petition, "edited", edited.changes)
     session.flush()
-    if "duplicate_of" in changes or "kind" in changes:
+    if "duplicate_of" in edited.changes or "kind" in edited.changes:
         _spread_secrecy(session, petition)
-    return petition, changes
+    return petition, edited.changes
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def closeout_of(petition: Petition) -> dict[str, Any]:
+    return {name: getattr(petition, name) for name in CLOSE_FIELDS}
 
 
 def _spread_secrecy(session: Session, petition: Petition) -> None:
@@ -235,24 +214,15 @@ def _spread_secrecy(session: Session, petition: Petition) -> None:
         session.expire_all()
 
 
-def _apply(session: Session, petition: Petition, after: dict[str, Any]) -> None:
-    for name in STORED:
-        setattr(petition, name, after[name])
-    petition.locality_id = placed(session, after["locality"], after["received_on"]).id
+def _apply(session: Session, petition: Petition, edited: writes.Written) -> None:
+    after = edited.record
+    for name, value in _stored(edited).items():
+        setattr(petition, name, value)
+    petition.locality_id = placed(session, after["locality"], _day(after["received_on"])).id
     petition.meeting_id = _meeting_id(session, after["meeting"])
     original = find_original(session, after["duplicate_of"], received_on=after["received_on"],
-                         petition_id=petition.id)
+                             petition_id=petition.id)
     petition.duplicate_of_id = original.id if original else None
-    if petition.kind == PetitionKind.denunciation.value:
-        petition.secret = True  # and so for good
-    petition.due_on = due_on(petition.kind, petition.accepted_on,
-                             complex=petition.complex, remote=petition.remote)
-    petition.petitioner_folded = fold(petition.petitioner)
-    petition.subject_folded = fold(petition.subject)
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
