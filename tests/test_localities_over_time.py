@@ -435,7 +435,7 @@ def test_end_refuses_a_unit_with_records_after_the_end(cli, monkeypatch) -> None
     stderr = fails(cli("locality", "end", "01861", "--on", "2024-12-31", "--successor",
                        "01864"), 1)
     assert stderr == (
-        "Error: 1 records are dated after the end of the unit they are placed in: P3 "
+        "Error: 1 record is dated after the end of the unit they are placed in: P3 "
         "(2025-01-15, Thị trấn Chợ Rã (01861)) — correct them, or give --move-late-records "
         "to move each to its unit's main successor\n")
     assert localities(cli) == before

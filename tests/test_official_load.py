@@ -118,7 +118,7 @@ def test_a_second_load_changes_nothing(cli, database_url: str) -> None:  # type:
 def test_late_records_in_an_office_tree_refuse_the_load(cli, office, database_url: str) -> None:  # type: ignore[no-untyped-def]
     before = contents(database_url)
     stderr = load(cli, "--province", "06", code=1)
-    assert stderr == ("Error: 1 records are dated after the end of the unit they are placed "
+    assert stderr == ("Error: 1 record is dated after the end of the unit they are placed "
                       "in: X-LATE (2025-08-01, Thị trấn Chợ Rã (01888)) — correct them, or "
                       "give --move-late-records to move each to its unit's main successor\n")
     assert contents(database_url) == before

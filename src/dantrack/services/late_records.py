@@ -52,7 +52,8 @@ def refusal(late: list[Late]) -> str:
     shown = ", ".join(f"{item.ref} ({item.day.isoformat()}, {lookup.label(item.unit)})"
                       for item in late[:SHOWN])
     more = f" and {len(late) - SHOWN} more" if len(late) > SHOWN else ""
-    return (f"{len(late)} records are dated after the end of the unit they are placed in: "
+    records = "1 record is" if len(late) == 1 else f"{len(late)} records are"
+    return (f"{records} dated after the end of the unit they are placed in: "
             f"{shown}{more} — correct them, or give --move-late-records to move each to its "
             "unit's main successor")
 
