@@ -12,6 +12,7 @@ light rows with the attributes id, code, name, level, parent_id, path, valid_fro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from itertools import pairwise
 from typing import Any
 
@@ -109,7 +110,7 @@ def resolve(connection: Any, text: str, *, on: dt.date | None = None) -> Any:
     wanted = text.strip()
     day = on or clock.today()
     code, at, when = wanted.partition("@")
-    if at:
+    if at and _DAY.fullmatch(when.strip()):
         return _exact(connection, key(code), when, text)
     if row := pick(with_code(connection, key(wanted)), day):
         return row
@@ -128,6 +129,10 @@ def resolve(connection: Any, text: str, *, on: dt.date | None = None) -> Any:
             candidates = "; ".join(describe(connection, row) for row in rows)
             raise Ambiguous(f"locality {text!r} is ambiguous: {candidates} — give the code")
     raise NotFound(f"no locality with code or name {text!r}")
+
+
+# What follows @ in CODE@YYYY-MM-DD; other text with an @ is looked up as it is.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
 def _exact(connection: Any, code: str, when: str, text: str) -> Any:
