@@ -341,8 +341,13 @@ def test_a_name_valid_on_the_date_wins(reorganised) -> None:  # type: ignore[no-
 
 def test_an_ambiguous_name_lists_the_candidates_with_their_validity(reorganised) -> None:  # type: ignore[no-untyped-def]
     cli = reorganised
+    # Beneath a unit that ended, a unit must end too (its validity lies within its parent's).
+    assert fails(cli("locality", "add", "01871", "Xã Phúc Lộc", "--level", "xã", "--parent",
+                     "061", "--from", "2020-01-01"), 3) == (
+        "Error: parent: Huyện Ba Bể (061) is valid until 2025-06-30: a unit beneath it must "
+        "lie within its validity (give its first and last day)\n")
     ok(cli("locality", "add", "01871", "Xã Phúc Lộc", "--level", "xã", "--parent", "061",
-           "--from", "2020-01-01"))
+           "--from", "2020-01-01", "--to", "2025-06-30"))
     ok(cli("locality", "end", "01871", "--on", "2025-06-30", "--successor", "01918"))
     # On a day one of them is valid, that one.
     assert report(cli, "--year", "2024", "--locality", "phuc loc")["locality"]["code"] == (
@@ -444,11 +449,11 @@ def test_end_refuses_a_unit_with_records_after_the_end(cli, monkeypatch) -> None
 def test_end_refuses_a_successor_not_valid_the_day_after(reorganised) -> None:  # type: ignore[no-untyped-def]
     cli = reorganised
     ok(cli("locality", "add", "01871", "Xã Phúc Lộc", "--level", "xã", "--parent", "061",
-           "--from", "2020-01-01"))
+           "--from", "2020-01-01", "--to", "2025-06-30"))
     before = localities(cli)
+    # Its end is recorded (beneath an ended unit it must have one): another day is refused.
     assert fails(cli("locality", "end", "01871", "--on", "2025-05-31", "--successor",
-                     "01918"), 3) == (
-        "Error: successor: Xã Phúc Lộc (01918) begins on 2025-07-01\n")
+                     "01918"), 1) == "Error: Xã Phúc Lộc (01871) ended already on 2025-06-30\n"
     assert fails(cli("locality", "end", "01871", "--on", "2025-06-30", "--successor",
                      "01861"), 3) == (
         "Error: successor: Thị trấn Chợ Rã (01861) ended on 2025-06-30; its successor is "

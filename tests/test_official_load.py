@@ -129,7 +129,7 @@ def test_an_office_tree_is_adopted_and_late_records_moved(cli, office, database_
     stderr = load(cli, "--province", "06", "--move-late-records")
     adopted = len(OFFICE)
     assert stderr == (f"Loaded the official units: {len(units_for_province('06')) - adopted} "
-                      f"added, {adopted} adopted, 0 unchanged; 1 records moved\n")
+                      f"added, {adopted} adopted, 0 unchanged; 1 record moved\n")
     assert report_text(cli, database_url, "--year", "2024", "--locality", "06") == report_2024
     shown = json.loads(cli("petition", "show", "X-LATE", "--format", "json").stdout)
     assert (shown["locality"], shown["history"][-1]["action"]) == ("01912", "moved")

@@ -229,6 +229,24 @@ def children(connection: Any, parent_id: int | None,
                               .order_by(locality.c.code, locality.c.id)).all()
 
 
+def descendants(connection: Any, ids: list[int]) -> list[Any]:
+    """Every unit beneath these (not themselves), parents before children."""
+    if not ids:
+        return []
+    paths = [row.path for row in connection.execute(
+        select(locality.c.path).where(locality.c.id.in_(ids)))]
+    found = connection.execute(select(*_COLUMNS).where(
+        or_(*(locality.c.path.startswith(path) for path in paths)),
+        locality.c.id.not_in(ids))).all()
+    return sorted(found, key=lambda row: row.path.count("/"))
+
+
+def nearest(row: Any, among: set[int]) -> int | None:
+    """The id of the nearest ancestor of a unit that is among these ids, or None."""
+    ancestors = [int(part) for part in row.path.strip("/").split("/")[:-1]]
+    return next((unit_id for unit_id in reversed(ancestors) if unit_id in among), None)
+
+
 def subtree_ids(path: str):  # type: ignore[no-untyped-def]
     """A subquery of the ids of the subtree whose root has this materialised path."""
     return select(locality.c.id).where(locality.c.path.startswith(path))
@@ -439,15 +457,41 @@ def inconsistencies(connection: Any) -> Any:
                 yield code, (f"two units have this code on the same days: {earlier.name} "
                              f"({validity(earlier) or 'valid always'}) and {later.name} "
                              f"({validity(later) or 'valid always'})")
+    for row in units.values():
+        parent = units.get(row.parent_id) if row.parent_id else None
+        if parent is not None and not within(row, parent):
+            yield row.code, (f"{row.name} ({validity(row) or 'valid always'}) is valid on days "
+                             f"its parent {label(parent)} is not ({validity(parent)})")
     s = locality_successor.c
     for unit_id, successor_id in connection.execute(
             select(s.locality_id, s.successor_id).order_by(s.locality_id, s.position)):
-        unit, successor = units[unit_id], units[successor_id]
+        unit, successor = units.get(unit_id), units.get(successor_id)
+        if unit is None or successor is None:
+            yield (unit.code if unit else str(unit_id)), (
+                f"a succession names a unit that does not exist (id {successor_id})")
+            continue
         if unit.valid_to is None:
             yield unit.code, f"{unit.name} has successors but no end"
         elif not valid_on(successor, unit.valid_to + dt.timedelta(days=1)):
             yield unit.code, (f"its successor {label(successor)} is not valid on the day "
                               f"after its end ({unit.valid_to})")
+
+
+def within(row: Any, parent: Any) -> bool:
+    """Whether a unit's validity lies within its parent's."""
+    starts = parent.valid_from is None or (row.valid_from is not None
+                                           and row.valid_from >= parent.valid_from)
+    ends = parent.valid_to is None or (row.valid_to is not None
+                                       and row.valid_to <= parent.valid_to)
+    return starts and ends
+
+
+def check_within(row: Any, parent: Any, *, field: str = "parent") -> None:
+    """InvalidInput unless a unit's validity lies within its parent's."""
+    if not within(row, parent):
+        reason = (f"{label(parent)} is {validity(parent)}: a unit beneath it must lie within "
+                  "its validity (give its first and last day)")
+        raise InvalidInput(f"{field}: {reason}", field=field, value=parent.code, reason=reason)
 
 
 def outside_validity(date_column: Any):  # type: ignore[no-untyped-def]

@@ -257,10 +257,12 @@ def _scope(connection: Any, locality: str | None,
     if locality:
         top = lookup.resolve(connection, locality, on=period.to)
         return top, lookup.children(connection, top.id, during)
-    roots = lookup.children(connection, None, during)
+    # One root ever: its report. Else the whole tree, whose parts are the roots valid during
+    # the period (an ended root's records roll into its successors).
+    roots = lookup.children(connection, None)
     if len(roots) == 1:
         return roots[0], lookup.children(connection, roots[0].id, during)
-    return None, roots
+    return None, lookup.children(connection, None, during)
 
 
 def _ref(locality: Any | None) -> LocalityRef:

@@ -23,6 +23,9 @@ def add(
     parent: str | None = typer.Option(None, "--parent", help="Code or name of the parent."),
     valid_from: str | None = typer.Option(None, "--from",
                                           help="Its first day; default: valid always."),
+    valid_to: str | None = typer.Option(None, "--to",
+                                        help="Its last day, for a unit that has ended "
+                                             "(its successors: `locality end`)."),
 ) -> None:
     """Add a locality.
 
@@ -33,7 +36,7 @@ def add(
     level = ask(level, "--level", "Level (province, district, commune, village)")
     with session(ctx, write=True) as s:
         row = add_locality(s, code=code, name=name, level=level, parent=parent,
-                           valid_from=valid_from)
+                           valid_from=valid_from, valid_to=valid_to)
         done(f"Recorded locality {row.code} {row.name}")
 
 
@@ -154,4 +157,5 @@ def load(
     with session(ctx, write=True) as s:
         summary = load_official(s, province=province, move_late_records=move_late_records)
         done(f"Loaded the official units: {summary.added} added, {summary.adopted} adopted, "
-             f"{summary.unchanged} unchanged; {len(summary.moved)} records moved")
+             f"{summary.unchanged} unchanged; {len(summary.moved)} "
+             f"{'record' if len(summary.moved) == 1 else 'records'} moved")

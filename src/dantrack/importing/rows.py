@@ -16,11 +16,11 @@ from pydantic import ValidationError
 from sqlalchemy import insert, update
 
 from dantrack import lookup, records
-from dantrack.errors import RuleError
+from dantrack.errors import DantrackError, RuleError
 from dantrack.importing.model import Pending, RowProblem
 from dantrack.kinds import CLOSE_FIELDS, KINDS, Kind
 from dantrack.models import Dialogue, Locality, Meeting, Petition
-from dantrack.schemas import DialogueCreate, LocalityCreate, MeetingCreate, describe_error
+from dantrack.schemas import TODAY, DialogueCreate, LocalityCreate, MeetingCreate, describe_error
 from dantrack.text import fold, strip_prefix
 from dantrack.text import key as ref_key
 
@@ -91,6 +91,9 @@ def placed(imp: Importer, label: str, data: Any) -> Pending:
     return Pending(label, record, {"locality_id": locality_id, "date": data.date})
 
 
+VALIDITY = ("valid_from", "valid_to", "successors")
+
+
 class LocalityRows(Rows):
     """A unit is known by its code and first day: a later unit may reuse an earlier one's
     code. Successors are written once the whole file is in (one may come later in it)."""
@@ -104,15 +107,30 @@ class LocalityRows(Rows):
         record = {"code": data.code, "name": data.name, "level": data.level.value,
                   "parent": parent, "valid_from": _iso(data.valid_from),
                   "valid_to": _iso(data.valid_to), "successors": ";".join(data.successors)}
+        # A row that gives no validity at all (a file of the first build has no such
+        # columns) leaves the stored validity and successors as they are: neither compared
+        # nor written.
+        if all(values.get(name) in (None, "", [], ()) for name in VALIDITY):
+            for name in VALIDITY:
+                del record[name]
         return Pending(label, record, {"data": data, "dated": dated})
 
     def stored(self, imp: Importer, batch: list[Pending]) -> list[dict[str, Any] | None]:
-        """The unit with the row's code and first day (both unbounded: the same)."""
+        """The unit with the row's code and first day (both unbounded: the same); for a row
+        without valid_from, the unit its code means today."""
         units = records.stored(imp.session, self.kind.name,
                                sorted({item.record["code"] for item in batch}))
-        return [next((unit for unit in units if unit["code"] == item.record["code"]
-                      and unit["valid_from"] == item.record["valid_from"]), None)
+        return [self._match(imp, item, [u for u in units if u["code"] == item.record["code"]])
                 for item in batch]
+
+    def _match(self, imp: Importer, item: Pending,
+               units: list[dict[str, Any]]) -> dict[str, Any] | None:
+        if "valid_from" in item.record:
+            return next((u for u in units if u["valid_from"] == item.record["valid_from"]), None)
+        if not units:
+            return None
+        unit = lookup.by_code(imp.session, item.record["code"], imp.context[TODAY])
+        return next((u for u in units if unit is not None and u["id"] == unit.id), None)
 
     def insert(self, imp: Importer, items: list[Pending]) -> None:
         from dantrack.services.localities import check_code_free, insert_locality
@@ -122,8 +140,13 @@ class LocalityRows(Rows):
             try:
                 check_code_free(imp.session, data)
             except RuleError as exc:
-                raise RowProblem("code", data.code, exc.message) from None
-            parent_id = self._parent_id(imp, item)
+                imp.error(item.label, "code", data.code, exc.message)
+                continue
+            try:
+                parent_id = self._parent_id(imp, item)
+            except RowProblem as problem:
+                imp.error(item.label, problem.column, problem.value, problem.reason)
+                continue
             unit = insert_locality(imp.session, data, parent_id)
             imp.ends.append((item.label, unit.id, data))
             imp.summary.inserted += 1
@@ -133,6 +156,11 @@ class LocalityRows(Rows):
         from dantrack.services.localities import check_code_free
 
         data = item.values["data"]
+        kept = {name: _day(current[name]) for name in ("valid_from", "valid_to")
+                if name not in item.record}
+        if "successors" not in item.record:
+            kept["successors"] = tuple(filter(None, current["successors"].split(";")))
+        data = item.values["data"] = data.model_copy(update=kept)
         try:
             check_code_free(imp.session, data, besides=current["id"])
         except RuleError as exc:
@@ -151,8 +179,15 @@ class LocalityRows(Rows):
         imp.ends.append((item.label, current["id"], data))
 
     def _parent_id(self, imp: Importer, item: Pending) -> int | None:
-        parent = item.values["data"].parent
-        return imp.locality(parent, "parent", on=item.values["dated"])[0] if parent else None
+        data = item.values["data"]
+        if not data.parent:
+            return None
+        parent_id = imp.locality(data.parent, "parent", on=item.values["dated"])[0]
+        try:
+            lookup.check_within(data, lookup.by_id(imp.session, parent_id))
+        except DantrackError as exc:
+            raise RowProblem("parent", data.parent, exc.reason) from None
+        return parent_id
 
     def finish(self, imp: Importer) -> None:
         """Each unit's end: its successors, valid the day after it (named by code, perhaps
@@ -172,9 +207,19 @@ class LocalityRows(Rows):
                 continue
             lookup.end(imp.session, unit_id, data.valid_to, after)
             unit = lookup.by_id(imp.session, unit_id)
+            still = [child for child in lookup.children(imp.session, unit_id)
+                     if child.valid_to is None or child.valid_to > data.valid_to]
+            if still:
+                imp.error(label, "valid_to", data.valid_to.isoformat(),
+                          f"{lookup.label(still[0])} beneath it is valid after that day: "
+                          "end it first")
             if late := late_records.find(imp.session, [(unit, data.valid_to, None)]):
                 imp.error(label, "valid_to", data.valid_to.isoformat(),
                           late_records.refusal(late))
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _iso(day: dt.date | None) -> str | None:

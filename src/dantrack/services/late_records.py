@@ -66,6 +66,11 @@ def move(session: Session, late: list[Late]) -> list[str]:
     if orphans:
         raise RuleError(f"{orphans[0].ref}: {lookup.label(orphans[0].unit)} has no successor "
                         "to move it to")
+    for item in late:
+        if not lookup.valid_on(item.successor, item.day):
+            raise RuleError(f"{item.ref} ({item.day.isoformat()}) cannot move to "
+                            f"{lookup.label(item.successor)}, which is not valid on its date: "
+                            "correct it first")
     stamp, operator = history.now(), history.operator()
     events = []
     for item in late:

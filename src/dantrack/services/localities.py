@@ -24,9 +24,11 @@ DAY = dt.timedelta(days=1)
 
 
 def add_locality(session: Session, *, code: str, name: str, level: str,
-                 parent: str | None = None, valid_from: Any = None) -> Locality:
+                 parent: str | None = None, valid_from: Any = None,
+                 valid_to: Any = None) -> Locality:
     data = validate(LocalityCreate, {"code": code, "name": name, "level": level,
-                                     "parent": parent, "valid_from": valid_from})
+                                     "parent": parent, "valid_from": valid_from,
+                                     "valid_to": valid_to})
     check_code_free(session, data)
     parent_row = parent_for(session, data) if data.parent else None
     return insert_locality(session, data, parent_row.id if parent_row else None)
@@ -49,6 +51,7 @@ def parent_for(session: Session, data: LocalityCreate) -> Any:
     parent = resolve_locality(session, data.parent, on=day)
     if data.valid_from or data.valid_to:
         lookup.require_valid(session, parent, day, field="parent")
+    lookup.check_within(data, parent)
     return parent
 
 

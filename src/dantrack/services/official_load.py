@@ -53,12 +53,19 @@ def load_official(session: Session, *, province: str | None = None,
     moves each to the unit's main successor. A second load changes nothing."""
     units = official.units_for_province(province) if province else official.official_units()
     plan = _plan(units, lookup.with_codes(session, {unit.code for unit in units}))
-    late = late_records.find(session, [(row, OLD_END, None) for _, row in plan.adopted])
+    beneath = _beneath(session, plan)
+    late = late_records.find(session, [(row, OLD_END, None) for _, row in plan.adopted]
+                             + [(row, OLD_END, None) for row, _ in beneath])
     if late and not move_late_records:
         raise RuleError(late_records.refusal(late))
     _add(session, plan)
     _end(session, plan, units)
-    moved = _move(session, plan, late) if late else []
+    # The office's own units beneath an adopted one (villages) end with it, their territory
+    # going where their adopted ancestor's main successor is.
+    main = _mains(plan)
+    lookup.end_many(session, OLD_END, {row.id: [main[ancestor]] for row, ancestor in beneath
+                                       if ancestor in main})
+    moved = _move(session, plan, late, beneath) if late else []
     return LoadSummary(added=len(plan.added), adopted=len(plan.adopted),
                        unchanged=plan.unchanged, moved=moved)
 
@@ -127,18 +134,41 @@ def _add(session: Session, plan: Plan) -> None:
 
 
 def _end(session: Session, plan: Plan, units: Any) -> None:
-    """The old units added or adopted end on OLD_END, each with its successors."""
-    ending = {unit.code for unit in plan.added if not unit.is_new}
-    ending |= {unit.code for unit, _ in plan.adopted}
+    """Every old unit ends on OLD_END with its official successors (written again for one
+    loaded before; given to one an office ended on that day without them)."""
     lookup.end_many(session, OLD_END, {
         plan.ids[(False, unit.code)]: [plan.ids[(True, code)] for code in unit.successors]
-        for unit in units if not unit.is_new and unit.code in ending})
+        for unit in units if not unit.is_new})
 
 
-def _move(session: Session, plan: Plan, late: list[late_records.Late]) -> list[str]:
-    """Each late record to its adopted unit's main successor, now stored."""
-    main = {row.id: plan.ids[(True, unit.successors[0])]
+def _beneath(session: Session, plan: Plan) -> list[tuple[Any, int]]:
+    """The units beneath adopted ones that are not official and still valid after OLD_END,
+    each with the id of its nearest adopted ancestor."""
+    adopted = {row.id for _, row in plan.adopted}
+    tops = sorted(row.id for _, row in plan.adopted if row.parent_id not in adopted)
+    official_ids = set(plan.ids.values())
+    found = []
+    for row in lookup.descendants(session, tops):
+        if row.id in official_ids or (row.valid_to is not None and row.valid_to <= OLD_END):
+            continue
+        ancestor = lookup.nearest(row, adopted)
+        if ancestor is not None:
+            found.append((row, ancestor))
+    return found
+
+
+def _mains(plan: Plan) -> dict[int, int]:
+    """Adopted unit id → its main successor's id."""
+    return {row.id: plan.ids[(True, unit.successors[0])]
             for unit, row in plan.adopted if unit.successors}
+
+
+def _move(session: Session, plan: Plan, late: list[late_records.Late],
+          beneath: list[tuple[Any, int]]) -> list[str]:
+    """Each late record to its adopted unit's main successor, now stored (for a unit beneath
+    an adopted one, its ancestor's)."""
+    main = _mains(plan)
+    main.update({row.id: main[ancestor] for row, ancestor in beneath if ancestor in main})
     successors = {unit_id: lookup.by_id(session, unit_id) for unit_id in set(main.values())}
     return late_records.move(session, [
         dataclasses.replace(item, successor=successors.get(main.get(item.unit.id, -1)))

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from dantrack import lookup
 from dantrack.errors import InvalidInput, NotFound, RuleError
 from dantrack.kinds import CLOSE_FIELDS
 from dantrack.limits import TEXT_MAX
@@ -24,7 +25,7 @@ from dantrack.schemas import (
 )
 from dantrack.services import closeout, history, secrecy
 from dantrack.services import petition_writes as writes
-from dantrack.services.localities import placed, records_of, resolve_locality
+from dantrack.services.localities import placed, records_of
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
 from dantrack.text import fold, parse_choice, parse_field_choice
@@ -179,19 +180,27 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
         raise RuleError("nothing to change: give at least one field to edit")
     secret = petition.secret or _may_be_secret(given.get("kind"))
     update = validate(PetitionUpdate, given, secret=secret).model_dump(exclude_unset=True)
+    unit = None
     if "locality" in update:
-        on = update.get("received_on") or petition.received_on
-        update["locality"] = resolve_locality(session, update["locality"], on=on).code
+        # The unit the text means on the petition's date, valid then; kept by id, since a
+        # later unit may carry the same code.
+        unit = placed(session, update["locality"],
+                      _day(update.get("received_on") or petition.received_on))
+        update["locality"] = unit.code
     if update.get("duplicate_of") and ref_key(update["duplicate_of"]) == petition.ref:
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
     edited = writes.edit(before=current_fields(session, petition), given=update,
                          close_out=closeout_of(petition), secret=petition.secret,
                          masked=petition.secret)
+    old = lookup.by_id(session, petition.locality_id)
+    if unit is not None and unit.id != old.id and unit.code == old.code:
+        # Another unit with the same code (a code reused over time): named in full.
+        edited.changes["locality"] = [lookup.label(old), lookup.label(unit)]
     if not edited.changes:
         return petition, {}
     if "received_on" in edited.changes:
         check_duplicates_follow(session, petition.id, edited.record["received_on"])
-    _apply(session, petition, edited)
+    _apply(session, petition, edited, unit)
     history.record(session, petition, "edited", edited.changes)
     session.flush()
     if "duplicate_of" in edited.changes or "kind" in edited.changes:
@@ -214,11 +223,17 @@ def _spread_secrecy(session: Session, petition: Petition) -> None:
         session.expire_all()
 
 
-def _apply(session: Session, petition: Petition, edited: writes.Written) -> None:
+def _apply(session: Session, petition: Petition, edited: writes.Written,
+           unit: Any | None) -> None:
+    """The edit stored. unit: the locality given, else the petition stays in its own, which
+    must be valid on its (new) date."""
     after = edited.record
+    if unit is None:
+        unit = lookup.by_id(session, petition.locality_id)
+        lookup.require_valid(session, unit, _day(after["received_on"]))
     for name, value in _stored(edited).items():
         setattr(petition, name, value)
-    petition.locality_id = placed(session, after["locality"], _day(after["received_on"])).id
+    petition.locality_id = unit.id
     petition.meeting_id = _meeting_id(session, after["meeting"])
     original = find_original(session, after["duplicate_of"], received_on=after["received_on"],
                              petition_id=petition.id)
