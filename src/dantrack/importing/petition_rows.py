@@ -183,7 +183,9 @@ class PetitionRows(Rows):
             steps.append(closeout.close(closeout.state_of(state), closure))
         values = {name: state[name] for name in STORED} | links | edited.derived
         for step in steps:
-            values.update(step.values)
+            # What the reopen cleared is in state already, and the edit may give it again.
+            values.update({name: value for name, value in step.values.items()
+                           if step.action != "reopened" or name not in REOPEN_CLEARS})
         if values.get("secret") and not current["secret"]:
             imp.linked.append(current["id"])  # now secret: so are the petitions linked to it
         if values.get("accepted_on") == PENDING:

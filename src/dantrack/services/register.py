@@ -54,8 +54,12 @@ def _write(session: Session, petition: Petition, given: dict[str, Any],
                          close_out=closeout_of(petition), secret=petition.secret,
                          masked=petition.secret)
     if edited.changes:
+        changes = dict(edited.changes)
+        if edited.derived["due_on"] != petition.due_on:  # an acceptance moves the deadline
+            changes["due_on"] = [petition.due_on.isoformat(),
+                                 edited.derived["due_on"].isoformat()]
         for name, value in stored_values(edited).items():
             setattr(petition, name, value)
-        history.record(session, petition, action, edited.changes)
+        history.record(session, petition, action, changes)
         session.flush()
     return petition, edited.changes
