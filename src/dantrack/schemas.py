@@ -194,9 +194,7 @@ AMOUNT_PLACES = 3
 
 
 def _acceptance(value: Any) -> Any:
-    """`pending`, blank (the day of receipt: None) or a date."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+    """`pending` or a date (None: not given, the day of receipt)."""
     if isinstance(value, str) and token(value) in _PENDING_WORDS:
         return PENDING
     return _date(value)

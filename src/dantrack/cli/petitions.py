@@ -121,7 +121,7 @@ def edit(
     signatories: int | None = typer.Option(None, "--signatories"),
     meeting: str | None = typer.Option(None, "--meeting", help="A ref, or \"\" to unlink."),
     competence: str | None = typer.Option(None, "--competence"),
-    accepted_on: str | None = typer.Option(None, "--accepted-on"),
+    accepted_on: str | None = typer.Option(None, "--accepted-on", help="A date, or pending."),
     complex_: bool | None = typer.Option(None, "--complex/--not-complex"),
     remote: bool | None = typer.Option(None, "--remote/--not-remote"),
     duplicate_of: str | None = typer.Option(None, "--duplicate-of",

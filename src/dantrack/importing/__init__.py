@@ -10,6 +10,7 @@ to what is stored changes nothing, a different one is a conflict handled as --on
 from __future__ import annotations
 
 import gc
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 
@@ -33,13 +34,17 @@ def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
         raise InvalidInput(f"duplicated columns: {first_few(duplicated)}")
     unknown = [name for name in columns if name not in known]
     if unknown and not ignore_extra:
-        raise InvalidInput(f"unknown columns: {first_few(unknown)} (known for {kind}: "
-                           f"{', '.join(known)}; --ignore-extra skips unknown columns)")
+        # The known columns of petitions are too many for one readable line: a few lines.
+        listed = textwrap.fill(f"known for {kind}: {', '.join(known)}", width=KNOWN_WIDTH,
+                               initial_indent="  ", subsequent_indent="  ")
+        raise InvalidInput(f"unknown columns: {first_few(unknown)}; --ignore-extra skips "
+                           f"unknown columns\n{listed}")
     missing = sorted(records.REQUIRED[kind] - set(columns))
     if missing:
         raise InvalidInput(f"missing required columns: {', '.join(missing)}")
 
 
+KNOWN_WIDTH = 160
 # Names listed in one message at most (a header may hold thousands), each cut to a length.
 FEW = 5
 NAME_SHOWN = 40
