@@ -535,3 +535,16 @@ def test_the_upgrade_of_the_shipped_0003_sample_keeps_every_row_and_figure(
     assert revision(copy) == "0004"
     assert contents(copy, leave_out={"petition": set(REGISTER)}) == rows
     assert unchecked_reports(str(copy)) == reports
+
+
+def test_an_unknown_column_names_the_nearest_known_ones_on_one_short_line(
+        cli, tree, tmp_path: Path, database_url: str) -> None:
+    path = tmp_path / "typo.csv"
+    path.write_text("kind,received_on,locality,subject,recoverd_money\n"
+                    "complaint,2024-03-01,01864,x,5\n", encoding="utf-8")
+    before = contents(database_url)
+    [line] = fails(cli("import", "petitions", str(path)), 3).splitlines()
+    assert line == ("Error: unknown columns: recoverd_money (did you mean recovered_money or "
+                    "received_on or returned_money? known for petitions: the 36 columns "
+                    "`dantrack export petitions` writes; --ignore-extra skips unknown columns)")
+    unchanged(database_url, before)

@@ -9,8 +9,8 @@ to what is stored changes nothing, a different one is a conflict handled as --on
 
 from __future__ import annotations
 
+import difflib
 import gc
-import textwrap
 from collections import Counter
 from collections.abc import Callable
 
@@ -34,17 +34,27 @@ def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
         raise InvalidInput(f"duplicated columns: {first_few(duplicated)}")
     unknown = [name for name in columns if name not in known]
     if unknown and not ignore_extra:
-        # The known columns of petitions are too many for one readable line: a few lines.
-        listed = textwrap.fill(f"known for {kind}: {', '.join(known)}", width=KNOWN_WIDTH,
-                               initial_indent="  ", subsequent_indent="  ")
-        raise InvalidInput(f"unknown columns: {first_few(unknown)}; --ignore-extra skips "
-                           f"unknown columns\n{listed}")
+        raise InvalidInput(f"unknown columns: {first_few(unknown)} ({_known(kind, unknown)}; "
+                           "--ignore-extra skips unknown columns)")
     missing = sorted(records.REQUIRED[kind] - set(columns))
     if missing:
         raise InvalidInput(f"missing required columns: {', '.join(missing)}")
 
 
-KNOWN_WIDTH = 160
+# The longest list of known columns an error gives in full: past it (petitions have 36), the
+# line names the nearest ones and where to see them all.
+KNOWN_SHOWN = 150
+
+
+def _known(kind: str, unknown: list[str]) -> str:
+    known = records.COLUMNS[kind]
+    if len(listed := ", ".join(known)) <= KNOWN_SHOWN:
+        return f"known for {kind}: {listed}"
+    near = difflib.get_close_matches(unknown[0][:NAME_SHOWN], known, n=3)
+    guess = f"did you mean {' or '.join(near)}? " if near else ""
+    return f"{guess}known for {kind}: the {len(known)} columns `dantrack export {kind}` writes"
+
+
 # Names listed in one message at most (a header may hold thousands), each cut to a length.
 FEW = 5
 NAME_SHOWN = 40
