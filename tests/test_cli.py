@@ -419,8 +419,8 @@ def test_petition_show_json_field_by_field(cli, tree) -> None:
         "address": "Thôn Nà Mòn", "signatories": 3, "subject": "Đền bù đất",
         "meeting": "M2024-00001", "competence": "own", "accepted_on": "2024-03-04",
         "complex": False, "remote": False, "duplicate_of": "P2024-00001",
-        "due_on": "2024-04-03", "closed_on": None, "outcome": None, "verdict": None,
-        "note": "", "status": "overdue",
+        "due_on": "2024-04-03", **REGISTER_DEFAULTS, "closed_on": None, "outcome": None,
+        "verdict": None, "note": "", "status": "overdue",
     }
     [created] = history
     assert set(created) == {"at", "operator", "action", "changes"}
@@ -619,10 +619,21 @@ def test_petition_show_unknown(cli, tree) -> None:
           "Error: no petition with ref 'P2024-99999'\n")
 
 
+# The register's columns (revision 0004) and their defaults.
+REGISTER_COLUMNS = (
+    "field,prior,round,forwarded_to,reply_on,recovered_money,recovered_land,returned_money,"
+    "returned_land,returned_orgs,returned_people,disciplined,disciplined_officials,"
+    "prosecuted_cases,prosecuted_people"
+)
+REGISTER_DEFAULTS = {"field": "other", "prior": "none", "round": 1, "forwarded_to": "",
+                     "reply_on": None, "recovered_money": 0.0, "recovered_land": 0.0,
+                     "returned_money": 0.0, "returned_land": 0.0, "returned_orgs": 0,
+                     "returned_people": 0, "disciplined": 0, "disciplined_officials": 0,
+                     "prosecuted_cases": 0, "prosecuted_people": 0}
 PETITION_CSV_HEADER = (
     "ref,kind,received_on,locality,locality_name,channel,petitioner,id_number,phone,address,"
     "signatories,subject,meeting,competence,accepted_on,complex,remote,duplicate_of,due_on,"
-    "closed_on,outcome,verdict,note,status"
+    f"{REGISTER_COLUMNS},closed_on,outcome,verdict,note,status"
 )
 
 
@@ -691,8 +702,8 @@ def test_petition_list_json(petitions) -> None:
         "petitioner": "***", "id_number": "***", "phone": "***", "address": "***",
         "signatories": 1, "subject": "Sai phạm đất đai", "meeting": None, "competence": "own",
         "accepted_on": "2024-03-01", "complex": False, "remote": False, "duplicate_of": None,
-        "due_on": "2024-03-31", "closed_on": None, "outcome": None, "verdict": None,
-        "note": "", "status": "overdue", "history": None,
+        "due_on": "2024-03-31", **REGISTER_DEFAULTS, "closed_on": None, "outcome": None,
+        "verdict": None, "note": "", "status": "overdue", "history": None,
     }]
 
 

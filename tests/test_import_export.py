@@ -92,7 +92,10 @@ def test_export_columns_are_the_import_columns(filled, cli) -> None:  # type: ig
     header = export(cli, "petitions", "csv").splitlines()[0]
     assert header == ("ref,kind,received_on,locality,channel,petitioner,id_number,phone,address,"
                       "signatories,subject,meeting,competence,accepted_on,complex,remote,"
-                      "duplicate_of,closed_on,outcome,verdict,note")
+                      "duplicate_of,field,prior,round,forwarded_to,reply_on,recovered_money,"
+                      "recovered_land,returned_money,returned_land,returned_orgs,"
+                      "returned_people,disciplined,disciplined_officials,prosecuted_cases,"
+                      "prosecuted_people,closed_on,outcome,verdict,note")
     assert export(cli, "localities", "csv").splitlines()[0] == (
         "code,name,level,parent,valid_from,valid_to,successors")
     rows = json.loads(export(cli, "petitions", "json"))

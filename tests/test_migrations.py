@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -27,7 +28,11 @@ from databases import (
 )
 
 # Columns added by revisions after the first: left out when comparing with a first-schema file.
-ADDED = {"petition": {"secret"}, "locality": {"valid_from", "valid_to"},
+ADDED = {"petition": {"secret", "field", "prior", "round", "forwarded_to", "reply_on",
+                      "recovered_money", "recovered_land", "returned_money", "returned_land",
+                      "returned_orgs", "returned_people", "disciplined",
+                      "disciplined_officials", "prosecuted_cases", "prosecuted_people"},
+         "locality": {"valid_from", "valid_to"},
          "locality_successor": ALL}
 
 
@@ -36,7 +41,11 @@ def first_sample_reports() -> dict[str, str]:
     of schema revision 0002 printed them before any upgrade: fixtures/first_sample_reports.json.
     (This code's queries read columns the first schema lacks, so it cannot print them itself.)"""
     path = Path(__file__).parent / "fixtures" / "first_sample_reports.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    # Revision 0004 reports `chased` after `forwarded`: no petition of an older database was
+    # closed so, every other figure is as it was.
+    return {name: re.sub(r'( *)"forwarded": (\d+),\n', r'\1"forwarded": \2,\n\1"chased": 0,\n',
+                         text)
+            for name, text in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def ok(result) -> str:  # type: ignore[no-untyped-def]

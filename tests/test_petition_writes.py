@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from dantrack.kinds import RESULT_FIELDS
 from dantrack.models import Petition, PetitionEvent
 
 pytestmark = pytest.mark.backends
@@ -119,6 +120,9 @@ def _before(**fields: Any) -> dict[str, Any]:
               "address": "", "signatories": 1, "subject": "", "meeting": None,
               "competence": "own", "accepted_on": "2024-03-01", "complex": False,
               "remote": False, "duplicate_of": None}
+    # The register's fields (revision 0004) at their defaults.
+    record |= {"field": "other", "prior": "none", "round": 1, "forwarded_to": "",
+               "reply_on": None, **dict.fromkeys(RESULT_FIELDS, 0)}
     return {**record, **fields}
 
 

@@ -78,7 +78,7 @@ def report_for(db, period, locality=None, body=None):  # type: ignore[no-untyped
 EXPECTED_2024 = {
     "received": 11, "duplicates": 1, "due": 9, "carried_over": 2, "resolved": 4, "withdrawn": 1,
     "resolution_rate": 44.4, "on_time": 1, "open_at_end": 5, "overdue_at_end": 4, "guided": 1,
-    "forwarded": 1, "dismissed": 1,
+    "forwarded": 1, "chased": 0, "dismissed": 1,
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from dantrack.errors import Ambiguous, Conflict, InvalidInput, NotFound, RuleError
+from dantrack.kinds import RESULT_FIELDS
 from dantrack.models import Petition
 from dantrack.services import history
 from dantrack.services.localities import (
@@ -799,7 +800,10 @@ def test_list_public_fields(sample) -> None:
         "petitioner": "", "id_number": "", "phone": "", "address": "", "signatories": 1,
         "subject": "Đèn đường hỏng", "meeting": None, "competence": "own",
         "accepted_on": date(2024, 6, 3), "complex": False, "remote": False,
-        "duplicate_of": None, "due_on": date(2024, 6, 17), "closed_on": date(2024, 6, 10),
+        "duplicate_of": None, "due_on": date(2024, 6, 17),
+        # the register's fields (revision 0004), at their defaults
+        "field": "other", "prior": "none", "round": 1, "forwarded_to": "", "reply_on": None,
+        **dict.fromkeys(RESULT_FIELDS, 0), "closed_on": date(2024, 6, 10),
         "outcome": "resolved", "verdict": None, "note": "", "status": "closed",
     }
 

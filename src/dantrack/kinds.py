@@ -15,6 +15,13 @@ from typing import Any
 
 # A petition's close-out, as import reads it and export writes it.
 CLOSE_FIELDS = ("closed_on", "outcome", "verdict", "note")
+# accepted_on of a petition not yet processed, on input and in files (stored as NULL).
+PENDING = "pending"
+# The results of resolving a complaint or denunciation (SPEC §1 "The register for the
+# official forms"): amounts (million VND, m²) then counts, as models.Petition declares them.
+RESULT_AMOUNTS = ("recovered_money", "recovered_land", "returned_money", "returned_land")
+RESULT_FIELDS = (*RESULT_AMOUNTS, "returned_orgs", "returned_people", "disciplined",
+                 "disciplined_officials", "prosecuted_cases", "prosecuted_people")
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, false
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, Text, false
 from sqlmodel import Field, SQLModel
 
 from dantrack.limits import KEY_MAX, NAME_MAX
+
+
+def _amount() -> Column:  # type: ignore[type-arg]
+    return Column(Float, nullable=False, default=0.0, server_default="0")
 
 
 class Locality(SQLModel, table=True):
@@ -113,7 +117,8 @@ class Petition(SQLModel, table=True):
     subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     competence: str = Field(default="own", max_length=10)
-    accepted_on: dt.date
+    # None while pending: received, not yet processed (SPEC §1 `accepted_on` `pending`).
+    accepted_on: dt.date | None = None
     complex: bool = False
     remote: bool = False
     duplicate_of_id: int | None = Field(default=None, foreign_key="petition.id", index=True)
@@ -128,6 +133,29 @@ class Petition(SQLModel, table=True):
     # Whether the petitioner's identity is secret: set when the petition is, or ever was, a
     # denunciation, or is linked as a duplicate to one that is. Never cleared (SPEC §1).
     secret: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The register for the official forms (SPEC §1), after the columns of revision 0003 so
+    # that an upgraded table reads as a new one; the server defaults are what every existing
+    # petition takes on upgrade (migration 0004), leaving every report figure as it was.
+    field: str = Field(default="other", max_length=20,
+                       sa_column_kwargs={"server_default": "other"})
+    prior: str = Field(default="none", max_length=10, sa_column_kwargs={"server_default": "none"})
+    round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    forwarded_to: str = Field(default="", max_length=NAME_MAX,
+                              sa_column_kwargs={"server_default": ""})
+    reply_on: dt.date | None = None
+    # Amounts in million VND and m²: decimals typed to the thousand VND, stored as doubles
+    # (exact for such values on SQLite and PostgreSQL alike, and bound as they are by bulk
+    # import); then the counts.
+    recovered_money: float = Field(default=0.0, sa_column=_amount())
+    recovered_land: float = Field(default=0.0, sa_column=_amount())
+    returned_money: float = Field(default=0.0, sa_column=_amount())
+    returned_land: float = Field(default=0.0, sa_column=_amount())
+    returned_orgs: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    returned_people: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    disciplined: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    disciplined_officials: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    prosecuted_cases: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    prosecuted_people: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PetitionEvent(SQLModel, table=True):

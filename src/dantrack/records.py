@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
-from dantrack.kinds import KINDS
+from dantrack.kinds import KINDS, PENDING
 from dantrack.limits import SECRET_FIELDS
 
 COLUMNS: dict[str, tuple[str, ...]] = {name: kind.columns for name, kind in KINDS.items()}
@@ -22,6 +22,8 @@ IDENTITY = SECRET_FIELDS
 # Stored values read with the exchange columns but never written to a file: whether a
 # petition's identity is secret (services.secrecy).
 HIDDEN: dict[str, tuple[str, ...]] = {"petitions": ("secret",)}
+# Columns whose NULL a file spells as a word: a petition not yet accepted is `pending`.
+NULL_AS: dict[str, dict[str, str]] = {"petitions": {"accepted_on": PENDING}}
 
 
 def plain(value: Any) -> Any:
@@ -75,6 +77,9 @@ RECORDED_AS = {kind.table: name for name, kind in KINDS.items() if kind.exported
 
 def _as_record(kind: str, row: Any) -> dict[str, Any]:
     values = dict(zip(("id", *COLUMNS[kind], *HIDDEN.get(kind, ())), row, strict=True))
+    for name, word in NULL_AS.get(kind, {}).items():
+        if values[name] is None:
+            values[name] = word
     return {k: plain(v) for k, v in values.items()}
 
 

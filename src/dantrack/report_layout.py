@@ -12,7 +12,7 @@ from dantrack.output import cell
 REPORT_FIGURES = (
     "received", "duplicates", "due", "carried_over", "resolved", "withdrawn",
     "resolution_rate", "on_time", "open_at_end", "overdue_at_end", "guided", "forwarded",
-    "dismissed",
+    "chased", "dismissed",
 )
 LOCALITY_COLUMNS = ("received", "due", "resolved", "resolution_rate", "on_time",
                     "open_at_end", "overdue_at_end")

@@ -25,7 +25,7 @@ from dantrack.vocab import Competence, Outcome, PetitionKind
 KINDS = tuple(kind.value for kind in PetitionKind)
 COUNTED = (
     "received", "duplicates", "due", "carried_over", "resolved", "withdrawn", "on_time",
-    "open_at_end", "overdue_at_end", "guided", "forwarded", "dismissed",
+    "open_at_end", "overdue_at_end", "guided", "forwarded", "chased", "dismissed",
 )
 
 
@@ -71,6 +71,7 @@ class PetitionFigures:
     overdue_at_end: int = 0
     guided: int = 0
     forwarded: int = 0
+    chased: int = 0
     dismissed: int = 0
 
 
@@ -169,6 +170,7 @@ def _petition_query(period: Period, subtree):  # type: ignore[no-untyped-def]
         "overdue_at_end": and_(still_open, p.due_on < end),
         "guided": closed_as(Outcome.guided),
         "forwarded": closed_as(Outcome.forwarded),
+        "chased": closed_as(Outcome.chased),
         "dismissed": closed_as(Outcome.dismissed),
     }
     # COUNT(*) FILTER (WHERE …) is standard SQL, on SQLite and PostgreSQL alike.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, TypeVar
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +24,7 @@ from sqlalchemy import Boolean, Date, Integer, Text
 
 from dantrack import clock
 from dantrack.errors import InvalidInput
+from dantrack.kinds import PENDING, RESULT_AMOUNTS
 from dantrack.limits import FIRST_YEAR, KEY_MAX, LAST_YEAR, NAME_MAX, TEXT_MAX
 from dantrack.limits import SECRET_FIELDS as IDENTITY
 from dantrack.text import (
@@ -43,7 +45,9 @@ from dantrack.vocab import (
     Level,
     MeetingKind,
     Outcome,
+    PetitionField,
     PetitionKind,
+    Prior,
 )
 
 # Parsed words and dates are remembered (up to this many of each): an import of many rows
@@ -182,6 +186,50 @@ INT_MAX = 2**31 - 1
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 
 M = TypeVar("M", bound=BaseModel)
+_PENDING_WORDS = frozenset({PENDING, "cho_xu_ly", "chua_xu_ly", "chua_thu_ly"})
+# The largest amount (million VND, m²) and its finest unit (a thousand VND): larger or finer
+# is a typing error, and doubles hold every such value exactly as typed.
+AMOUNT_MAX = Decimal(10) ** 12
+AMOUNT_PLACES = 3
+
+
+def _acceptance(value: Any) -> Any:
+    """`pending` or a date (None: not given, the day of receipt)."""
+    if isinstance(value, str) and token(value) in _PENDING_WORDS:
+        return PENDING
+    return _date(value)
+
+
+def _happened_if_day(value: Any, info: ValidationInfo) -> Any:
+    return _happened(value, info) if isinstance(value, dt.date) else value
+
+
+def _amount(value: Any) -> Any:
+    """An amount as a decimal (a file's text, a number): ≥ 0, to the thousandth."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0.0
+    try:
+        # No decimal comma: "1,000" would be a thousand to some clerks and one to others.
+        number = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except InvalidOperation:
+        raise ValueError("must be a number, e.g. 12.5") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError("must be a number ≥ 0")
+    if number > AMOUNT_MAX:
+        raise ValueError(f"must be at most {AMOUNT_MAX:,}")
+    if number != number.quantize(Decimal(1).scaleb(-AMOUNT_PLACES)):
+        raise ValueError(f"has more than {AMOUNT_PLACES} decimals")
+    return float(number)
+
+
+Acceptance = Annotated[dt.date | Literal["pending"] | None, BeforeValidator(_acceptance),
+                       AfterValidator(_happened_if_day)]
+# Before-validators run last first: a blank is None before it is parsed.
+OptionalDateIn = Annotated[dt.date | None, BeforeValidator(_memo(_date)),
+                           BeforeValidator(_optional_text), AfterValidator(_happened_if_day)]
+Amount = Annotated[float, BeforeValidator(_amount)]
 
 
 class _Input(BaseModel):
@@ -316,7 +364,14 @@ FIELD_INPUT: dict[tuple[str, str], tuple[Any, Any]] = {
     ("petition", "phone"): (Phone, ""),
     ("petition", "signatories"): (Annotated[int, Field(ge=1, le=INT_MAX)], 1),
     ("petition", "competence"): (Annotated[Competence, _choice(Competence)], Competence.own),
-    ("petition", "accepted_on"): (DateIn | None, None),  # default: the day of receipt
+    # Default: the day of receipt; `pending` (PENDING) leaves it unset.
+    ("petition", "accepted_on"): (Acceptance, None),
+    ("petition", "field"): (Annotated[PetitionField, _choice(PetitionField)],
+                            PetitionField.other),
+    ("petition", "prior"): (Annotated[Prior, _choice(Prior)], Prior.none),
+    ("petition", "round"): (Annotated[int, Field(ge=1, le=2)], 1),
+    ("petition", "reply_on"): (OptionalDateIn, None),
+    **{("petition", name): (Amount, 0.0) for name in RESULT_AMOUNTS},
 }
 MeetingCreate = _create_model("MeetingCreate", "meeting", "A reception meeting, as given.")
 DialogueCreate = _create_model("DialogueCreate", "dialogue", "A dialogue, as given.")

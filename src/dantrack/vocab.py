@@ -32,7 +32,31 @@ class Outcome(StrEnum):
     withdrawn = "withdrawn"
     guided = "guided"
     forwarded = "forwarded"
+    chased = "chased"
     dismissed = "dismissed"
+
+
+class PetitionField(StrEnum):
+    """A petition's field (lĩnh vực), as the inspection sector's forms group them."""
+
+    land = "land"
+    policy = "policy"
+    administrative = "administrative"
+    judicial = "judicial"
+    party = "party"
+    corruption = "corruption"
+    conduct = "conduct"
+    other = "other"
+
+
+class Prior(StrEnum):
+    """The state of the matter before the petition: never resolved, resolved once or more
+    than once, or settled by a court judgment."""
+
+    none = "none"
+    once = "once"
+    many = "many"
+    judgment = "judgment"
 
 
 class Verdict(StrEnum):
@@ -80,7 +104,7 @@ VERDICTS_BY_KIND: dict[PetitionKind, frozenset[Verdict]] = {
 }
 
 # Outcomes that mean the matter lies outside the receiving body's competence.
-OUTSIDE_COMPETENCE = frozenset({Outcome.guided, Outcome.forwarded})
+OUTSIDE_COMPETENCE = frozenset({Outcome.guided, Outcome.forwarded, Outcome.chased})
 
 # Vietnamese words accepted for each value, written without diacritics: input is folded
 # (case and diacritics removed, spaces and dashes made one underscore) before lookup.
@@ -107,8 +131,32 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "huong_dan": "guided",
         "chuyen_don": "forwarded",
         "chuyen": "forwarded",
+        "don_doc": "chased",
+        "don_doc_giai_quyet": "chased",
         "khong_xu_ly": "dismissed",
         "luu_don": "dismissed",
+    },
+    PetitionField: {
+        "dat_dai": "land",
+        "nha_o": "land",
+        "dat_dai_nha_o": "land",
+        "che_do_chinh_sach": "policy",
+        "chinh_sach": "policy",
+        "hanh_chinh": "administrative",
+        "tu_phap": "judicial",
+        "dang": "party",
+        "tham_nhung": "corruption",
+        "cong_vu": "conduct",
+        "khac": "other",
+    },
+    Prior: {
+        "chua_giai_quyet": "none",
+        "lan_dau": "once",
+        "da_giai_quyet_lan_dau": "once",
+        "nhieu_lan": "many",
+        "da_giai_quyet_nhieu_lan": "many",
+        "ban_an": "judgment",
+        "co_ban_an": "judgment",
     },
     MeetingKind: {"thuong_xuyen": "regular", "dinh_ky": "periodic", "dot_xuat": "unscheduled"},
     # SPEC §1 "Localities": the Vietnamese words for each level. "Thành phố" alone names a

@@ -1,4 +1,4 @@
-"""dantrack petition add|edit|close|reopen|show|list"""
+"""dantrack petition add|edit|accept|close|result|reopen|show|list"""
 
 from __future__ import annotations
 
@@ -28,7 +28,32 @@ KIND_HELP = "complaint, denunciation, recommendation, reflection (or khiếu n�
 # Options of `petition add` (declared here to keep the command short).
 _RECEIVED_ON = typer.Option(None, "--received-on", help="YYYY-MM-DD or DD/MM/YYYY.")
 _CHANNEL = typer.Option("in_person", "--channel", help="in_person, mail, online, phone, forwarded.")
-_ACCEPTED_ON = typer.Option(None, "--accepted-on", help="Date of acceptance; default: received-on.")
+_ACCEPTED_ON = typer.Option(None, "--accepted-on", help="Date of acceptance, or pending; "
+                            "default: received-on.")
+FIELD_HELP = ("land, policy, administrative, judicial, party, corruption, conduct, other "
+              "(or đất đai, chế độ chính sách, …).")
+PRIOR_HELP = "The matter before it: none, once, many (resolved more than once) or judgment."
+ROUND_HELP = "A complaint's round: 1 or 2."
+FORWARDED_TO_HELP = "The body it was forwarded to."
+REPLY_ON_HELP = "The day the reply to a forwarded petition came back."
+# The results of a resolution (`close --outcome resolved` and `result`).
+_MONEY = "million VND"
+_RESULT_OPTIONS = {
+    "recovered_money": f"Recovered for the State: money ({_MONEY}).",
+    "recovered_land": "Recovered for the State: land (m²).",
+    "returned_money": f"Returned to organisations and people: money ({_MONEY}).",
+    "returned_land": "Returned to organisations and people: land (m²).",
+    "returned_orgs": "Organisations given something back.",
+    "returned_people": "People given something back.",
+    "disciplined": "People recommended for discipline.",
+    "disciplined_officials": "Of them, officials.",
+    "prosecuted_cases": "Cases passed to the investigating bodies.",
+    "prosecuted_people": "People passed to the investigating bodies.",
+}
+
+
+def _result(name: str):  # type: ignore[no-untyped-def]
+    return typer.Option(None, f"--{name.replace('_', '-')}", help=_RESULT_OPTIONS[name])
 _DUPLICATE_OF = typer.Option(None, "--duplicate-of",
                              help="Ref of the earlier petition it repeats.")
 
@@ -52,6 +77,10 @@ def add(
     complex_: bool = typer.Option(False, "--complex", help="A complex case (longer deadline)."),
     remote: bool = typer.Option(False, "--remote", help="From a remote area (complaints)."),
     duplicate_of: str | None = _DUPLICATE_OF,
+    field: str = typer.Option("other", "--field", help=FIELD_HELP),
+    prior: str = typer.Option("none", "--prior", help=PRIOR_HELP),
+    round_: int = typer.Option(1, "--round", help=ROUND_HELP),
+    forwarded_to: str = typer.Option("", "--forwarded-to", help=FORWARDED_TO_HELP),
     ref: str | None = typer.Option(None, "--ref", help="Default: P<year>-<nnnnn>."),
 ) -> None:
     """Record a petition received.
@@ -69,7 +98,7 @@ def add(
         channel=channel, petitioner=petitioner, id_number=id_number, phone=phone,
         address=address, signatories=signatories, meeting=meeting, competence=competence,
         accepted_on=accepted_on, complex=complex_, remote=remote, duplicate_of=duplicate_of,
-        ref=ref,
+        field=field, prior=prior, round=round_, forwarded_to=forwarded_to, ref=ref,
     )
     with session(ctx, write=True) as s:
         petition = add_petition(s, **fields)
@@ -92,11 +121,16 @@ def edit(
     signatories: int | None = typer.Option(None, "--signatories"),
     meeting: str | None = typer.Option(None, "--meeting", help="A ref, or \"\" to unlink."),
     competence: str | None = typer.Option(None, "--competence"),
-    accepted_on: str | None = typer.Option(None, "--accepted-on"),
+    accepted_on: str | None = typer.Option(None, "--accepted-on", help="A date, or pending."),
     complex_: bool | None = typer.Option(None, "--complex/--not-complex"),
     remote: bool | None = typer.Option(None, "--remote/--not-remote"),
     duplicate_of: str | None = typer.Option(None, "--duplicate-of",
                                             help="A ref, or \"\" to unmark."),
+    field: str | None = typer.Option(None, "--field", help=FIELD_HELP),
+    prior: str | None = typer.Option(None, "--prior", help=PRIOR_HELP),
+    round_: int | None = typer.Option(None, "--round", help=ROUND_HELP),
+    forwarded_to: str | None = typer.Option(None, "--forwarded-to", help=FORWARDED_TO_HELP),
+    reply_on: str | None = typer.Option(None, "--reply-on", help=REPLY_ON_HELP),
 ) -> None:
     """Correct a petition's fields; the change is kept in its history.
 
@@ -110,6 +144,8 @@ def edit(
             channel=channel, petitioner=petitioner, id_number=id_number, phone=phone,
             address=address, signatories=signatories, meeting=meeting, competence=competence,
             accepted_on=accepted_on, complex=complex_, remote=remote, duplicate_of=duplicate_of,
+            field=field, prior=prior, round=round_, forwarded_to=forwarded_to,
+            reply_on=reply_on,
         )
         if changes:
             done(f"Edited petition {petition.ref}: {', '.join(changes)}")
@@ -122,25 +158,84 @@ def close(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help="The petition's ref."),
     outcome: str | None = typer.Option(
-        None, "--outcome", help="resolved, withdrawn, guided, forwarded or dismissed."),
+        None, "--outcome", help="resolved, withdrawn, guided, forwarded, chased or dismissed."),
     verdict: str | None = typer.Option(
         None, "--verdict", help="Complaints: upheld, partly_upheld, rejected. Denunciations: "
         "founded, partly_founded, unfounded."),
     on: str | None = typer.Option(None, "--on", help="Close date; default: today."),
     note: str = typer.Option("", "--note"),
+    recovered_money: str | None = _result("recovered_money"),
+    recovered_land: str | None = _result("recovered_land"),
+    returned_money: str | None = _result("returned_money"),
+    returned_land: str | None = _result("returned_land"),
+    returned_orgs: int | None = _result("returned_orgs"),
+    returned_people: int | None = _result("returned_people"),
+    disciplined: int | None = _result("disciplined"),
+    disciplined_officials: int | None = _result("disciplined_officials"),
+    prosecuted_cases: int | None = _result("prosecuted_cases"),
+    prosecuted_people: int | None = _result("prosecuted_people"),
 ) -> None:
-    """Close a petition out.
+    """Close a petition out; a resolved complaint or denunciation may record its results.
 
-    Example: dantrack petition close P2024-00012 --outcome resolved --verdict partly_upheld --on 28/03/2024
+    Example: dantrack petition close P2024-00012 --outcome resolved --verdict partly_upheld --on 28/03/2024 --returned-money 120.5
     """
     from dantrack.services.petitions import close_petition
 
+    results = {name: value for name, value in locals().items() if name in _RESULT_OPTIONS}
     outcome = ask(outcome, "--outcome", "Outcome (resolved, withdrawn, guided, forwarded, "
-                  "dismissed)")
+                  "chased, dismissed)")
     with session(ctx, write=True) as s:
         petition = close_petition(s, ref, outcome=outcome, verdict=verdict,
-                                  closed_on=on or today(), note=note)
+                                  closed_on=on or today(), note=note, **results)
         done(f"Closed petition {petition.ref}: {petition.outcome} on {petition.closed_on}")
+
+
+@app.command("result")
+def result(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The petition's ref."),
+    recovered_money: str | None = _result("recovered_money"),
+    recovered_land: str | None = _result("recovered_land"),
+    returned_money: str | None = _result("returned_money"),
+    returned_land: str | None = _result("returned_land"),
+    returned_orgs: int | None = _result("returned_orgs"),
+    returned_people: int | None = _result("returned_people"),
+    disciplined: int | None = _result("disciplined"),
+    disciplined_officials: int | None = _result("disciplined_officials"),
+    prosecuted_cases: int | None = _result("prosecuted_cases"),
+    prosecuted_people: int | None = _result("prosecuted_people"),
+) -> None:
+    """Record the results of a resolved complaint or denunciation; kept in its history.
+
+    Example: dantrack petition result P2024-00012 --recovered-money 350 --disciplined 2 --disciplined-officials 1
+    """
+    from dantrack.services.register import record_result
+
+    results = {name: value for name, value in locals().items() if name in _RESULT_OPTIONS}
+    with session(ctx, write=True) as s:
+        petition, changes = record_result(s, ref, **results)
+        if changes:
+            done(f"Recorded the results of petition {petition.ref}: {', '.join(changes)}")
+        else:
+            done(f"Petition {petition.ref} unchanged: the results given are the current ones")
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The petition's ref."),
+    on: str | None = typer.Option(None, "--on", help="Date of acceptance; default: today."),
+) -> None:
+    """Accept a pending petition (added with --accepted-on pending); its deadline starts.
+
+    Example: dantrack petition accept P2024-00012 --on 05/03/2024
+    """
+    from dantrack.services.register import accept_petition
+
+    with session(ctx, write=True) as s:
+        petition = accept_petition(s, ref, on=on or today())
+        done(f"Accepted petition {petition.ref} on {petition.accepted_on} "
+             f"(due {petition.due_on})")
 
 
 @app.command("reopen")

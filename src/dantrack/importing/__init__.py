@@ -9,6 +9,7 @@ to what is stored changes nothing, a different one is a conflict handled as --on
 
 from __future__ import annotations
 
+import difflib
 import gc
 from collections import Counter
 from collections.abc import Callable
@@ -33,11 +34,25 @@ def check_columns(kind: str, columns: list[str], *, ignore_extra: bool) -> None:
         raise InvalidInput(f"duplicated columns: {first_few(duplicated)}")
     unknown = [name for name in columns if name not in known]
     if unknown and not ignore_extra:
-        raise InvalidInput(f"unknown columns: {first_few(unknown)} (known for {kind}: "
-                           f"{', '.join(known)}; --ignore-extra skips unknown columns)")
+        raise InvalidInput(f"unknown columns: {first_few(unknown)} ({_known(kind, unknown)}; "
+                           "--ignore-extra skips unknown columns)")
     missing = sorted(records.REQUIRED[kind] - set(columns))
     if missing:
         raise InvalidInput(f"missing required columns: {', '.join(missing)}")
+
+
+# The longest list of known columns an error gives in full: past it (petitions have 36), the
+# line names the nearest ones and where to see them all.
+KNOWN_SHOWN = 150
+
+
+def _known(kind: str, unknown: list[str]) -> str:
+    known = records.COLUMNS[kind]
+    if len(listed := ", ".join(known)) <= KNOWN_SHOWN:
+        return f"known for {kind}: {listed}"
+    near = difflib.get_close_matches(unknown[0][:NAME_SHOWN], known, n=3)
+    guess = f"did you mean {' or '.join(near)}? " if near else ""
+    return f"{guess}known for {kind}: the {len(known)} columns `dantrack export {kind}` writes"
 
 
 # Names listed in one message at most (a header may hold thousands), each cut to a length.

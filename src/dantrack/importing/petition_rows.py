@@ -27,12 +27,13 @@ from dantrack.importing.model import (
     may_be_denunciation,
 )
 from dantrack.importing.rows import Rows
-from dantrack.kinds import CLOSE_FIELDS, KINDS
+from dantrack.kinds import CLOSE_FIELDS, KINDS, PENDING
 from dantrack.models import Meeting, Petition, PetitionEvent
 from dantrack.records import IDENTITY
 from dantrack.schemas import Closure, PetitionCreate
 from dantrack.services import closeout, history
 from dantrack.services import petition_writes as writes
+from dantrack.services.closeout import REOPEN_CLEARS
 from dantrack.services.petition_writes import EDITABLE
 from dantrack.services.petitions import check_original_date
 from dantrack.vocab import Outcome
@@ -58,6 +59,11 @@ class PetitionRows(Rows):
             raise
         record = writes.intake(data=data, locality=code,
                                close_out=imp.closure(data.kind, data.received_on, closing))
+        try:
+            writes.check_register(record, record)
+        except DantrackError as exc:
+            raise RowProblem(exc.field or "kind", values.get(exc.field or "kind"),
+                             exc.reason) from None
         # The competence as the row states it: the record holds it as a close-out leaves it.
         # What a new petition derives from the record is derived here, where the row is
         # checked (petition_writes.create's rule; an update derives its own, in the edit).
@@ -168,7 +174,8 @@ class PetitionRows(Rows):
                 closeout.state_of(current), f"updated by {note['source']} from {note['file']}",
                 history.last_close(imp.session, current["id"])))
             state.update(steps[-1].values)
-        edited = self._edit(item, current, state, changes)
+        closing_to = {name: item.record[name] for name in CLOSE_FIELDS} if closing else None
+        edited = self._edit(item, current, state, changes, closing_to)
         state.update(edited.record)
         if closing and item.record["outcome"] is not None:
             closure = Closure.model_validate({name: item.record[name] for name in CLOSE_FIELDS},
@@ -176,9 +183,13 @@ class PetitionRows(Rows):
             steps.append(closeout.close(closeout.state_of(state), closure))
         values = {name: state[name] for name in STORED} | links | edited.derived
         for step in steps:
-            values.update(step.values)
+            # What the reopen cleared is in state already, and the edit may give it again.
+            values.update({name: value for name, value in step.values.items()
+                           if step.action != "reopened" or name not in REOPEN_CLEARS})
         if values.get("secret") and not current["secret"]:
             imp.linked.append(current["id"])  # now secret: so are the petitions linked to it
+        if values.get("accepted_on") == PENDING:
+            values["accepted_on"] = None
         for name in DATES:
             if isinstance(values.get(name), str):
                 values[name] = dt.date.fromisoformat(values[name])
@@ -193,18 +204,23 @@ class PetitionRows(Rows):
             for action, what in events])
 
     def _edit(self, item: Pending, current: dict[str, Any], state: dict[str, Any],
-              changes: dict[str, list[Any]]) -> writes.Written:
+              changes: dict[str, list[Any]],
+              closing: dict[str, Any] | None) -> writes.Written:
         """The edit a row's differing fields make (compared with the petition as stored), to
-        the petition as it is once reopened (when the row changes its close-out). Its
-        competence is the one the row states, which the close-out then decides on."""
+        the petition as it is once reopened (when the row changes its close-out) — and the
+        fields the reopen cleared that the row gives again (a result, a reply). Its
+        competence is the one the row states, which the close-out then decides on; the
+        register's fields are checked against the close-out the row ends with."""
         given = {name: change[1] for name, change in changes.items()
                  if name in EDITABLE and name != "competence"}
+        given.update({name: item.record[name] for name in REOPEN_CLEARS
+                      if state[name] != current[name] and item.record[name] != state[name]})
         if item.values["competence"] != current["competence"]:
             given["competence"] = item.values["competence"]
         try:
             return writes.edit(before={name: state[name] for name in EDITABLE}, given=given,
                                close_out={name: state[name] for name in CLOSE_FIELDS},
-                               secret=bool(state["secret"]), masked=False)
+                               secret=bool(state["secret"]), masked=False, closing=closing)
         except DantrackError as exc:
             column = exc.field or "received_on"
             value = item.values["accepted_given"] if column == "accepted_on" \
@@ -259,7 +275,9 @@ def stored_row(item: Pending, meetings: dict[str, int],
     petition_writes.derive made of it (as petition_writes.create does for `petition add`; the
     acceptance was checked when the row met the stored ones) and the ids of its links."""
     record = item.record
+    accepted_on = None if record["accepted_on"] == PENDING else record["accepted_on"]
     return _ROW(record | item.values["derived"] | {
+        "accepted_on": accepted_on,
         "due_on": item.values["derived"]["due_on"].isoformat(),
         "locality_id": item.values["locality_id"],
         "meeting_id": meetings.get(record["meeting"]),

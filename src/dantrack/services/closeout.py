@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dantrack.errors import InvalidInput, RuleError
+from dantrack.kinds import RESULT_FIELDS
 from dantrack.limits import TEXT_MAX
 from dantrack.schemas import Closure
 from dantrack.text import parse_choice
@@ -30,6 +31,10 @@ from dantrack.vocab import (
 
 # What a close-out reads of the petition, and what it may change.
 STATE = ("kind", "received_on", "competence", "closed_on", "outcome", "verdict", "note")
+# What holds only while the petition is closed (a reply to a forwarding, the results of a
+# resolution: petition_writes.check_register), cleared by a reopen to its value when unset.
+REOPEN_CLEARS: dict[str, Any] = {"reply_on": None,
+                                 **{name: 0 for name in RESULT_FIELDS}}
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,21 @@ def state_of(row: Any) -> dict[str, Any]:
     """The close-out state of a petition (a model, or a mapping with STATE's keys)."""
     if isinstance(row, Mapping):
         state = {name: row[name] for name in STATE}
+        state.update({name: row.get(name, unset) for name, unset in REOPEN_CLEARS.items()})
     else:
-        state = {name: getattr(row, name) for name in STATE}
+        state = {name: getattr(row, name) for name in (*STATE, *REOPEN_CLEARS)}
     for name in ("received_on", "closed_on"):
         if isinstance(state[name], str):
             state[name] = dt.date.fromisoformat(state[name])
     return state
 
 
-def close(state: Mapping[str, Any], closure: Closure) -> Change:
+def close(state: Mapping[str, Any], closure: Closure,
+          results: Mapping[str, Any] | None = None) -> Change:
     """Close an open petition: not before receipt, a verdict only with resolved and in the
-    words of its kind; guided and forwarded set competence to other."""
+    words of its kind; guided, forwarded and chased set competence to other. `results`: the
+    result fields given with the close (the caller checks that they fit:
+    petition_writes.check_register)."""
     verdict = check_close_out(PetitionKind(state["kind"]), state["received_on"], closure)
     changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
                                "outcome": closure.outcome.value}
@@ -63,9 +72,10 @@ def close(state: Mapping[str, Any], closure: Closure) -> Change:
         changes["verdict"] = verdict.value
     if closure.note:
         changes["note"] = closure.note
+    changes.update(results or {})
     values: dict[str, Any] = {"closed_on": closure.closed_on, "outcome": closure.outcome.value,
                               "verdict": verdict.value if verdict else None,
-                              "note": closure.note}
+                              "note": closure.note, **(results or {})}
     competence = competence_after(closure.outcome, state["competence"])
     if competence != state["competence"]:
         changes["competence"] = [state["competence"], competence]
@@ -74,7 +84,7 @@ def close(state: Mapping[str, Any], closure: Closure) -> Change:
 
 
 def competence_after(outcome: Outcome | None, competence: str) -> str:
-    """A close as guided or forwarded means the matter is not within competence."""
+    """A close as guided, forwarded or chased means the matter is not within competence."""
     if outcome in OUTSIDE_COMPETENCE:
         return Competence.other.value
     return competence
@@ -88,8 +98,11 @@ def reopen(state: Mapping[str, Any], reason: str,
     closed_on = state["closed_on"]
     cleared = {"closed_on": closed_on.isoformat() if closed_on else None,
                "outcome": state["outcome"], "verdict": state["verdict"], "note": state["note"]}
+    cleared.update({name: _plain(state[name]) for name, unset in REOPEN_CLEARS.items()
+                    if state[name] != unset})
     changes: dict[str, Any] = {"reason": reason, "cleared": cleared}
-    values: dict[str, Any] = {"closed_on": None, "outcome": None, "verdict": None, "note": ""}
+    values: dict[str, Any] = {"closed_on": None, "outcome": None, "verdict": None, "note": "",
+                              **REOPEN_CLEARS}
     taken = (last_close or {}).get("competence")
     if taken and state["competence"] == taken[1]:
         changes["competence"] = [state["competence"], taken[0]]
@@ -100,6 +113,10 @@ def reopen(state: Mapping[str, Any], reason: str,
 def after(state: Mapping[str, Any], change: Change) -> dict[str, Any]:
     """The state once change is applied (for a reopen followed by a close)."""
     return {**state, **change.values}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def check_reason(reason: str | None) -> None:

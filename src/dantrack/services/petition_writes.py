@@ -23,9 +23,10 @@ from typing import Any
 
 from dantrack.deadlines import due_on
 from dantrack.errors import InvalidInput
+from dantrack.kinds import RESULT_FIELDS
 from dantrack.limits import SECRET_FIELDS
 from dantrack.models import Petition
-from dantrack.schemas import PetitionCreate, PetitionUpdate
+from dantrack.schemas import PENDING, PetitionCreate, PetitionUpdate
 from dantrack.services import closeout
 from dantrack.text import fold
 from dantrack.text import key as ref_key
@@ -58,9 +59,15 @@ def _exchange_forms() -> tuple[tuple[str, Callable[[Any], Any]], ...]:
             forms.append((name, attrgetter("value")))
         elif info.annotation is dt.date:
             forms.append((name, dt.date.isoformat))
+        elif info.annotation == dt.date | None:
+            forms.append((name, _optional_iso))
         elif name != "locality" and f"{name}_id" in columns:
             forms.append((name, _link))
     return tuple(forms)
+
+
+def _optional_iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _link(ref: str | None) -> str | None:
@@ -82,9 +89,14 @@ def intake(*, data: PetitionCreate, locality: str,
         record[name] = form(record[name])
     record["locality"] = locality
     record["competence"] = closeout.competence_after(outcome, record["competence"])
-    record["accepted_on"] = (data.accepted_on or data.received_on).isoformat()
+    record["accepted_on"] = acceptance(data.accepted_on or data.received_on)
     record.update(close_out)
     return record
+
+
+def acceptance(value: dt.date | str | None) -> str:
+    """accepted_on in the exchange form: an ISO date, or PENDING (stored as NULL)."""
+    return PENDING if value is None or value == PENDING else _plain(value)
 
 
 def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> Written:
@@ -94,6 +106,7 @@ def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> W
     apart: derive where the row is checked (a second process for a large file), the
     acceptance once it knows the row is new."""
     check_acceptance(record["received_on"], record["accepted_on"])
+    check_register(record, record)
     derived = derive(record)
     if source is not None:
         return Written(record, derived, source)
@@ -103,12 +116,14 @@ def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> W
 
 
 def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, Any],
-         secret: bool, masked: bool) -> Written:
+         secret: bool, masked: bool, closing: dict[str, Any] | None = None) -> Written:
     """An edit of the fields `given` (validated, links by name; meeting and duplicate_of ""
     unlink) to a petition whose editable fields are `before` and whose close-out is
     `close_out`. `secret`: its identity is secret; `masked`: the caller may not compare it, so
     a secret identity field given is an edit whatever it was (saying "unchanged" would tell
-    whether a guess matched). Returns no changes when nothing differs."""
+    whether a guess matched). `closing`: the close-out the same write ends with, when it
+    closes the petition anew (an import update), which the register's fields must fit.
+    Returns no changes when nothing differs."""
     given = {k: (None if k in ("meeting", "duplicate_of") and v == ""
                  else getattr(v, "value", v)) for k, v in given.items()}
     after = {**before, **given}
@@ -130,6 +145,7 @@ def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, 
             reason=f"is after the close date {_day(close_out['closed_on'])}")
     if close_out["verdict"]:
         closeout.check_verdict(PetitionKind(after["kind"]), Verdict(close_out["verdict"]))
+    check_register(after, closing or close_out)
     return Written(after, derive(after, secret=secret), changes)
 
 
@@ -137,11 +153,14 @@ def follows_receipt(before: dict[str, Any], given: Container[str]) -> bool:
     """An acceptance left on the day of receipt moves with it when the receipt is changed and
     the acceptance is not (`given`: the fields given, or that differ)."""
     return ("received_on" in given and "accepted_on" not in given
+            and acceptance(before["accepted_on"]) != PENDING
             and _day(before["accepted_on"]) == _day(before["received_on"]))
 
 
 def check_acceptance(received_on: dt.date | str, accepted_on: dt.date | str) -> None:
-    """A petition is not accepted before it is received."""
+    """A petition is not accepted before it is received (a pending one is not accepted)."""
+    if accepted_on == PENDING or accepted_on is None:
+        return
     # Two ISO dates compare as their days do: most calls need no parsing.
     if type(accepted_on) is type(received_on) and accepted_on >= received_on:  # type: ignore[operator]
         return
@@ -155,13 +174,60 @@ def check_acceptance(received_on: dt.date | str, accepted_on: dt.date | str) -> 
 def derive(record: dict[str, Any], *, secret: bool = False) -> dict[str, Any]:
     """The stored columns a record's fields decide: the deadline, the folded copies for
     search, and the secrecy of the identity (once a denunciation, secret for good)."""
+    # While pending, the deadline counts from receipt as from an acceptance on that day (the
+    # 10 working days to process a petition are not counted yet).
+    accepted_on = record["accepted_on"]
+    start = record["received_on"] if accepted_on in (None, PENDING) else accepted_on
     return {
-        "due_on": due_on(record["kind"], _day(record["accepted_on"]),
+        "due_on": due_on(record["kind"], _day(start),
                          complex=record["complex"], remote=record["remote"]),
         "petitioner_folded": fold(record["petitioner"]),
         "subject_folded": fold(record["subject"]),
         "secret": secret or record["kind"] == DENUNCIATION,
     }
+
+
+RESULTED = frozenset({PetitionKind.complaint.value, DENUNCIATION})
+
+
+def check_register(record: dict[str, Any], close_out: dict[str, Any]) -> None:
+    """The register's fields fit the petition (SPEC §1 "The register for the official
+    forms"): a second round only for a complaint; a reply only to a petition closed as
+    forwarded, not before it was; a result only for a complaint or denunciation closed as
+    resolved, of whose disciplined people the officials are a part."""
+    kind, outcome = _value(record["kind"]), _value(close_out["outcome"])
+    if record["round"] != 1 and kind != PetitionKind.complaint.value:
+        _invalid("round", record["round"], f"a second round is only for a complaint, not a "
+                 f"{kind}")
+    if record["reply_on"]:
+        if outcome != Outcome.forwarded.value:
+            _invalid("reply_on", record["reply_on"], "a reply is recorded only for a petition "
+                     "closed as forwarded")
+        if _day(record["reply_on"]) < _day(close_out["closed_on"]):
+            _invalid("reply_on", record["reply_on"],
+                     f"is before the forwarding ({_day(close_out['closed_on'])})")
+    given = next((name for name in RESULT_FIELDS if record[name]), None)
+    if given is None:
+        return
+    if kind not in RESULTED:
+        _invalid(given, record[given], f"a result on a {kind}: only a complaint or a "
+                 "denunciation has one")
+    if outcome != Outcome.resolved.value:
+        _invalid(given, record[given], "a result is recorded only for a petition closed as "
+                 "resolved")
+    if record["disciplined_officials"] > record["disciplined"]:
+        _invalid("disciplined_officials", record["disciplined_officials"],
+                 f"is more than disciplined ({record['disciplined']})")
+
+
+def _invalid(field: str, value: Any, reason: str) -> None:
+    shown = _plain(value)
+    raise InvalidInput(f"invalid {field} {shown!r}: {reason}", field=field, value=str(shown),
+                       reason=reason)
+
+
+def _value(value: Any) -> Any:
+    return getattr(value, "value", value)
 
 
 def _day(value: dt.date | str) -> dt.date:

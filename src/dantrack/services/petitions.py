@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 
 from dantrack import lookup
 from dantrack.errors import InvalidInput, NotFound, RuleError
-from dantrack.kinds import CLOSE_FIELDS
+from dantrack.kinds import CLOSE_FIELDS, RESULT_FIELDS
 from dantrack.limits import TEXT_MAX
 from dantrack.models import Locality, Meeting, Petition
 from dantrack.schemas import (
+    PENDING,
     Closure,
     EventPublic,
     PetitionCreate,
@@ -43,7 +44,8 @@ EDITABLE = writes.EDITABLE
 LINKS = {"locality": (Locality, "locality_id", "code"), "meeting": (Meeting, "meeting_id", "ref"),
          "duplicate_of": (Petition, "duplicate_of_id", "ref")}
 STORED = tuple(name for name in EDITABLE if name not in LINKS)
-DATES = tuple(name for name in STORED if Petition.model_fields[name].annotation is dt.date)
+DATES = tuple(name for name in STORED
+              if Petition.model_fields[name].annotation in (dt.date, dt.date | None))
 PUBLIC = tuple(name for name in PetitionPublic.model_fields if name != "history")
 
 
@@ -137,7 +139,7 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
         claim_ref(session, "P", data.ref)
     locality = placed(session, data.locality, data.received_on)
     created = writes.create(record=writes.intake(data=data, locality=locality.code))
-    petition = Petition(**_stored(created), ref=data.ref or new_ref(session, "P",
+    petition = Petition(**stored_values(created), ref=data.ref or new_ref(session, "P",
                                                                      data.received_on.year))
     petition.locality_id = locality.id
     petition.meeting_id = _meeting_id(session, data.meeting)
@@ -152,9 +154,11 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
     return petition
 
 
-def _stored(written: writes.Written) -> dict[str, Any]:
+def stored_values(written: writes.Written) -> dict[str, Any]:
     """The model's stored columns of a write's record (links are set by id apart)."""
     values = {name: written.record[name] for name in STORED}
+    if values["accepted_on"] == PENDING:
+        values["accepted_on"] = None
     for name in DATES:
         if isinstance(values[name], str):
             values[name] = dt.date.fromisoformat(values[name])
@@ -168,6 +172,7 @@ def current_fields(session: Session, petition: Petition) -> dict[str, Any]:
         linked = session.get(model, getattr(petition, column)) if getattr(petition, column) \
             else None
         fields[name] = getattr(linked, key) if linked else None
+    fields["accepted_on"] = fields["accepted_on"] or PENDING
     return {name: fields[name] for name in EDITABLE}
 
 
@@ -231,7 +236,7 @@ def _apply(session: Session, petition: Petition, edited: writes.Written,
     if unit is None:
         unit = lookup.by_id(session, petition.locality_id)
         lookup.require_valid(session, unit, _day(after["received_on"]))
-    for name, value in _stored(edited).items():
+    for name, value in stored_values(edited).items():
         setattr(petition, name, value)
     petition.locality_id = unit.id
     petition.meeting_id = _meeting_id(session, after["meeting"])
@@ -241,15 +246,29 @@ def _apply(session: Session, petition: Petition, edited: writes.Written,
 
 
 def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
-                   verdict: str | None = None, note: str = "") -> Petition:
+                   verdict: str | None = None, note: str = "", **results: Any) -> Petition:
+    """Close a petition out; `results` (RESULT_FIELDS given) are the results of a
+    resolution, recorded with the close when they fit it (petition_writes.check_register)."""
     petition = get_petition(session, ref)
     closure = validate(Closure, {"outcome": outcome, "closed_on": closed_on,
                                  "verdict": verdict, "note": note or ""})
+    given = results_given(results)
     if petition.closed_on is not None:
         raise RuleError(f"petition {petition.ref} is already closed "
                         f"({petition.outcome} on {petition.closed_on}); reopen it first")
-    _apply_closeout(session, petition, closeout.close(closeout.state_of(petition), closure))
+    change = closeout.close(closeout.state_of(petition), closure, given)
+    writes.check_register({**current_fields(session, petition), **given}, change.values)
+    _apply_closeout(session, petition, change)
     return petition
+
+
+def results_given(results: dict[str, Any]) -> dict[str, Any]:
+    """The result fields given (not None), validated as an edit's."""
+    unknown = set(results) - set(RESULT_FIELDS)
+    if unknown:
+        raise RuleError(f"not a result field: {', '.join(sorted(unknown))}")
+    given = {name: value for name, value in results.items() if value is not None}
+    return validate(PetitionUpdate, given).model_dump(exclude_unset=True)
 
 
 def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
