@@ -28,7 +28,7 @@ from databases import (
 
 # Columns added by revisions after the first: left out when comparing with a first-schema file.
 ADDED = {"petition": {"secret"}, "locality": {"valid_from", "valid_to"},
-         "locality_successor": ALL}
+         "locality_successor": ALL, "visit": ALL, "visit_event": ALL}
 
 
 def first_sample_reports() -> dict[str, str]:
