@@ -101,6 +101,10 @@ def test_editing_a_visit_moves_the_totals_of_both_meetings(cli, meeting) -> None
     assert totals(cli, "M2024-00002") == (7, 1)
     ok(cli("visit", "edit", "V2024-00001", "--not-group"))
     assert totals(cli, "M2024-00002") == (7, 0)
+    ok(cli("visit", "edit", "V2024-00002", "--petition", "P2024-00001"))
+    assert visits(cli, "--meeting", "M2024-00001")[0]["petition"] == "P2024-00001"
+    ok(cli("visit", "edit", "V2024-00002", "--petition", ""))
+    assert visits(cli, "--meeting", "M2024-00001")[0]["petition"] is None
     assert visits(cli, "--year", "2024", "--kind", "khiếu nại")[0]["meeting"] == "M2024-00002"
     assert [v["ref"] for v in visits(cli, "--locality", "Chợ Đồn")] == []
     assert len(visits(cli, "--locality", "Ba Bể")) == 3

@@ -122,8 +122,8 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's 
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_record
-    from dantrack.services.meetings import show_meeting
+    from dantrack.services.meetings import show_meeting_book
 
     with session(ctx, write=False) as s:
-        record = show_meeting(s, ref)
+        record = show_meeting_book(s, ref)
     render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS)

@@ -98,19 +98,26 @@ def list_meetings(session: Session, *, year: int | None = None, locality: str | 
     return [_meeting_public(*row) for row in session.execute(query).all()]
 
 
-def show_meeting(session: Session, ref: str) -> MeetingShown:
-    """One meeting with its visits (identities masked) and the refs of its petitions."""
-    from dantrack.services.visits import visits_of
-
+def show_meeting(session: Session, ref: str) -> MeetingPublic:
     row = session.execute(select(Meeting, Locality.code, Locality.name)
                           .join(Locality, Locality.id == Meeting.locality_id)
                           .where(Meeting.ref == ref.strip())).first()
     if row is None:
         raise NotFound(f"no meeting with ref {ref!r}")
-    petitions = session.scalars(select(Petition.ref).where(Petition.meeting_id == row[0].id)
+    return _meeting_public(*row)
+
+
+def show_meeting_book(session: Session, ref: str) -> MeetingShown:
+    """`meeting show`: the meeting with the refs of its petitions and its visits (their
+    visitors' identities masked as `visit list` masks them)."""
+    from dantrack.services.visits import visits_of
+
+    meeting = show_meeting(session, ref)
+    meeting_id = session.scalar(select(Meeting.id).where(Meeting.ref == meeting.ref))
+    petitions = session.scalars(select(Petition.ref).where(Petition.meeting_id == meeting_id)
                                 .order_by(Petition.received_on, Petition.ref)).all()
-    return MeetingShown(**_meeting_public(*row).model_dump(), petitions=list(petitions),
-                        visits=visits_of(session, row[0].id))
+    return MeetingShown(**meeting.model_dump(), petitions=list(petitions),
+                        visits=visits_of(session, meeting_id))  # type: ignore[arg-type]
 
 
 # The totals a meeting with visits takes from them (services.visits.recompute).

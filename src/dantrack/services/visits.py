@@ -110,8 +110,8 @@ def edit_visit(session: Session, ref: str, **fields: Any) -> tuple[Visit, list[s
     if "meeting" in changes:
         changes["meeting_id"] = meeting_of(session, changes.pop("meeting")).id
     petition = session.get(Petition, visit.petition_id) if visit.petition_id else None
-    if "petition" in changes:
-        text = changes.pop("petition")
+    if "petition" in changes or given.get("petition") == "":  # "" unlinks it
+        text = changes.pop("petition", None)
         petition = petition_of(session, text) if text else None
         changes["petition_id"] = petition.id if petition else None
     try:
