@@ -274,12 +274,12 @@ def test_a_meetings_import_may_not_change_the_totals_of_a_meeting_with_visits(
 # --- db check, db copy, the upgrade ----------------------------------------------------------
 
 
-def test_db_check_reports_totals_that_differ_from_the_visits(cli, meeting,
+def test_db_check_reports_totals_and_secrecy_that_differ_from_the_visits(cli, meeting,
                                                              database_url: str) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import update
 
     from dantrack.db import Location, open_database
-    from dantrack.models import Meeting
+    from dantrack.models import Meeting, Visit
 
     add_three(cli)
     ok(cli("db", "check"))
@@ -287,12 +287,17 @@ def test_db_check_reports_totals_that_differ_from_the_visits(cli, meeting,
     try:
         with database.session() as s:
             s.execute(update(Meeting).values(citizens=3))
+            s.execute(update(Visit).where(Visit.ref == "V2024-00003").values(secret=False))
     finally:
         database.dispose()
     result = cli("db", "check")
     assert result.exit_code == 1
+    said = result.stdout + result.stderr
     assert "M2024-00001: citizens 3 and delegations 1, but its visits received 8 people in " \
-           "1 groups" in result.stdout + result.stderr
+           "1 groups" in said
+    assert "V2024-00003: a visit about a denunciation, but its visitor's identity is not " \
+           "marked secret" in said
+    no_secret(said)
 
 
 def test_db_copy_carries_visits_and_their_reveals(cli, meeting, tmp_path: Path,

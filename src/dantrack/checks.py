@@ -114,6 +114,21 @@ def secrecy(connection: Connection) -> Iterator[Finding]:
         why = "a denunciation" if kind == "denunciation" else "linked to a secret petition"
         yield _finding("secrecy", ref, f"{why}, but its petitioner's identity is not marked "
                        "secret")
+    yield from _visit_secrecy(connection, p)
+
+
+def _visit_secrecy(connection: Connection, p: Any) -> Iterator[Finding]:
+    """A visit about a denunciation or a secret petition has its visitor marked secret."""
+    from dantrack.models import Visit
+
+    v = Visit.__table__
+    query = (select(v.c.ref, v.c.kind).outerjoin(p, p.c.id == v.c.petition_id)
+             .where(v.c.secret.is_(False),
+                    or_(v.c.kind == "denunciation", p.c.secret.is_(True))).order_by(v.c.ref))
+    for ref, kind in connection.execute(query):
+        why = "about a denunciation" if kind == "denunciation" else "about a secret petition"
+        yield _finding("secrecy", ref, f"a visit {why}, but its visitor's identity is not "
+                       "marked secret")
 
 
 def localities(connection: Connection) -> Iterator[Finding]:
