@@ -179,6 +179,9 @@ def test_a_visit_about_a_secret_petition_is_masked(cli, meeting) -> None:  # typ
     ok(cli("visit", "add", "--meeting", meeting, "--kind", "complaint", "--direction",
            "accepted", "--petition", "P2024-00001", "--visitor", SECRET[0]))
     assert visits(cli)[0]["visitor"] == "***"
+    no_secret(fails(cli("visit", "add", "--meeting", meeting, "--kind", "complaint",
+                        "--direction", "accepted", "--petition", "P2024-00001",
+                        "--phone", SECRET[2] + "99"), 3))
 
 
 def events(database_url: str) -> list[tuple[int, str, str]]:

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
-from dantrack.importing.model import Pending, RowProblem, may_be_denunciation
+from dantrack.importing.model import Pending, RowProblem
 from dantrack.importing.rows import Rows
 from dantrack.kinds import KINDS
 from dantrack.limits import VISIT_IDENTITY
 from dantrack.models import Meeting, Petition, Visit
 from dantrack.schemas import VisitCreate
-from dantrack.services.visits import DENUNCIATION, recompute
+from dantrack.services.visits import DENUNCIATION, may_be_secret, recompute
 from dantrack.text import key as ref_key
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class VisitRows(Rows):
     kind, model, caches_localities = KINDS["visits"], Visit, False
 
     def may_be_secret(self, values: dict[str, Any]) -> bool:
-        return may_be_denunciation(values)
+        return may_be_secret(values)
 
     def prepare(self, imp: Importer, label: str, values: dict[str, Any]) -> Pending:
         data = VisitCreate.model_validate(values, context=imp.context)

@@ -37,14 +37,16 @@ from dantrack.vocab import PetitionKind
 DENUNCIATION = PetitionKind.denunciation.value
 
 
-def _may_be_secret(fields: dict[str, Any]) -> bool:
+def may_be_secret(fields: dict[str, Any]) -> bool:
+    """Whether a visit given so may be secret: its kind is or could be a denunciation, or it
+    names a petition (which may be secret): then errors never echo its identity fields."""
     from dantrack.importing.model import may_be_denunciation
 
-    return may_be_denunciation(fields)
+    return may_be_denunciation(fields) or bool(fields.get("petition"))
 
 
 def add_visit(session: Session, **fields: Any) -> Visit:
-    return insert_visit(session, validate(VisitCreate, fields, secret=_may_be_secret(fields)))
+    return insert_visit(session, validate(VisitCreate, fields, secret=may_be_secret(fields)))
 
 
 def meeting_of(session: Session, ref: str) -> Meeting:
@@ -104,7 +106,7 @@ def edit_visit(session: Session, ref: str, **fields: Any) -> tuple[Visit, list[s
     """Change the fields given (not None); returns the visit and the names of those changed."""
     visit = get_visit(session, ref)
     given = {k: v for k, v in fields.items() if v is not None}
-    data = validate(VisitUpdate, given, secret=visit.secret or _may_be_secret(given))
+    data = validate(VisitUpdate, given, secret=visit.secret or may_be_secret(given))
     changes = data.model_dump(exclude_none=True, mode="json")
     old_meeting = visit.meeting_id
     if "meeting" in changes:
