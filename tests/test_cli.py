@@ -272,6 +272,7 @@ def test_meeting_add_and_show(cli, tree) -> None:
         "locality_name": "Huyện Ba Bể", "kind": "periodic", "body": "government",
         "host": "Hoàng Văn Sơn", "host_title": "Chủ tịch UBND", "place": "Trụ sở tiếp công dân",
         "citizens": 4, "delegations": 1, "note": "Đoàn đông người",
+        "petitions": [], "visits": [],
     }
     shown = cells(ok(cli("meeting", "show", "M2024-00001")))
     assert ["kind", "periodic"] in shown and ["citizens", "4"] in shown

@@ -141,7 +141,8 @@ def test_the_first_write_creates_the_schema_and_a_read_never_does(cli, pg: str) 
     assert tables_in(pg) == []
     ok(cli("locality", "add", "06", "Bắc Kạn", "--level", "province"))
     assert tables_in(pg) == ["alembic_version", "dialogue", "locality", "locality_successor",
-                             "meeting", "petition", "petition_event", "ref_sequence"]
+                             "meeting", "petition", "petition_event", "ref_sequence",
+                             "visit", "visit_event"]
     assert revision(pg) == db.SCHEMA_REVISION
 
 

@@ -114,6 +114,21 @@ def secrecy(connection: Connection) -> Iterator[Finding]:
         why = "a denunciation" if kind == "denunciation" else "linked to a secret petition"
         yield _finding("secrecy", ref, f"{why}, but its petitioner's identity is not marked "
                        "secret")
+    yield from _visit_secrecy(connection, p)
+
+
+def _visit_secrecy(connection: Connection, p: Any) -> Iterator[Finding]:
+    """A visit about a denunciation or a secret petition has its visitor marked secret."""
+    from dantrack.models import Visit
+
+    v = Visit.__table__
+    query = (select(v.c.ref, v.c.kind).outerjoin(p, p.c.id == v.c.petition_id)
+             .where(v.c.secret.is_(False),
+                    or_(v.c.kind == "denunciation", p.c.secret.is_(True))).order_by(v.c.ref))
+    for ref, kind in connection.execute(query):
+        why = "about a denunciation" if kind == "denunciation" else "about a secret petition"
+        yield _finding("secrecy", ref, f"a visit {why}, but its visitor's identity is not "
+                       "marked secret")
 
 
 def localities(connection: Connection) -> Iterator[Finding]:
@@ -134,3 +149,23 @@ def localities(connection: Connection) -> Iterator[Finding]:
         for ref, day, code in connection.execute(query):
             yield _finding("localities", ref, f"dated {day}, placed in locality {code}, "
                            "which is not valid on that day")
+
+
+def meeting_totals(connection: Connection) -> Iterator[Finding]:
+    """A meeting with visits has their sums as its totals: citizens the people received,
+    delegations the group visits (a database written by another tool may differ)."""
+    from sqlalchemy import case, func
+
+    from dantrack.models import Visit
+
+    m, v = _tables().meeting, Visit.__table__
+    sums = (select(v.c.meeting_id, func.sum(v.c.people).label("people"),
+                   func.sum(case((v.c.group.is_(True), 1), else_=0)).label("groups"))
+            .group_by(v.c.meeting_id).subquery())
+    query = (select(m.c.ref, m.c.citizens, m.c.delegations, sums.c.people, sums.c.groups)
+             .join(sums, sums.c.meeting_id == m.c.id)
+             .where(or_(m.c.citizens != sums.c.people, m.c.delegations != sums.c.groups))
+             .order_by(m.c.ref))
+    for ref, citizens, delegations, people, groups in connection.execute(query):
+        yield _finding("visits", ref, f"citizens {citizens} and delegations {delegations}, but "
+                       f"its visits received {people} people in {groups} groups")

@@ -36,11 +36,11 @@ def export_records(session: Session, *, kind: str, year: int | None = None,
         secret = [record for record in batch if record.get("secret")]
         if reveal and secret:
             secrecy.record_reveals(session, (record["id"] for record in secret), by="export",
-                                   stamp=history.now(), operator=history.operator())
+                                   stamp=history.now(), operator=history.operator(), kind=kind)
             session.commit()
         elif secret:
             for record in secret:
-                for name in records.IDENTITY:
+                for name in records.IDENTITY_OF[kind]:
                     record[name] = secrecy.mask(record[name])
         for record in batch:
             yield {name: record[name] for name in columns}

@@ -31,11 +31,13 @@ class Kind:
     key: str                       # the identity column of a file's rows
     model: str | None = None       # the input model (dantrack.schemas) its rows are checked by
     more: tuple[str, ...] = ()     # exchange columns after the model's fields
-    prefix: str | None = None      # of generated refs: M, D, P
+    prefix: str | None = None      # of generated refs: M, V, D, P
     date: str | None = None        # the record's own date (its refs' year, --year filters)
     exported: bool = True          # closures are a way in, not a kind of record
     placed_by: str = "locality_id"  # the column that puts a record in a unit of the tree
     needs: frozenset[str] = frozenset()  # required columns of a kind without an input model
+    # The link to the record whose date and unit this one takes (a visit: its meeting's).
+    through: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -76,6 +78,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("dialogues", "dialogue", "ref", "DialogueCreate", prefix="D", date="date"),
     Kind("petitions", "petition", "ref", "PetitionCreate", more=CLOSE_FIELDS, prefix="P",
          date="received_on"),
+    # A visit is dated and placed by its meeting; its refs are V<year of the meeting>-nnnnn.
+    Kind("visits", "visit", "ref", "VisitCreate", prefix="V", through="meeting_id"),
     # A closure names its petition and gives the close-out (checked by schemas.Closure).
     Kind("closures", "petition", "ref", more=("ref", *CLOSE_FIELDS), exported=False,
          needs=frozenset({"ref", "closed_on", "outcome"})),

@@ -352,6 +352,7 @@ DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...]
     ("dates", checks.future_dates),
     ("secrecy", checks.secrecy),
     ("localities", checks.localities),
+    ("visits", checks.meeting_totals),
     ("types", _stored_types),
 )
 

@@ -172,6 +172,47 @@ class PetitionEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
+class Visit(SQLModel, table=True):
+    """One visit (lượt tiếp) of a reception meeting: a row of the reception book. It takes its
+    meeting's unit and date; the meeting's citizens and delegations are its visits' sums."""
+
+    __tablename__ = "visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    people: int = 1
+    # A group of many people (đoàn đông người): 5 or more about one matter.
+    group: bool = False
+    kind: str = Field(max_length=20)  # the matter's kind, as a petition's
+    petition_id: int | None = Field(default=None, foreign_key="petition.id", index=True)
+    direction: str = Field(max_length=20)
+    # Received by a deputy the head delegated (ủy quyền), else by the head in person.
+    delegated: bool = False
+    visitor: str = Field(default="", max_length=NAME_MAX)
+    id_number: str = Field(default="", max_length=12)
+    phone: str = Field(default="", max_length=11)
+    address: str = Field(default="", max_length=NAME_MAX)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Whether the visitor's identity is secret: the matter is, or ever was, a denunciation,
+    # or its petition is secret. Never cleared, as a petition's (SPEC §1).
+    secret: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class VisitEvent(SQLModel, table=True):
+    """A visit's history: the reveals of its visitor's identity (SPEC §1 Confidentiality)."""
+
+    __tablename__ = "visit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    at: str = Field(max_length=32)
+    operator: str = Field(max_length=NAME_MAX)
+    action: str = Field(max_length=20)
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
 class RefSequence(SQLModel, table=True):
     """The last number handed out per ref prefix and year."""
 

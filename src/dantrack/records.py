@@ -14,14 +14,16 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
 from dantrack.kinds import KINDS, PENDING
-from dantrack.limits import SECRET_FIELDS
+from dantrack.limits import SECRET_FIELDS, VISIT_IDENTITY
 
 COLUMNS: dict[str, tuple[str, ...]] = {name: kind.columns for name, kind in KINDS.items()}
 REQUIRED: dict[str, frozenset[str]] = {name: kind.required for name, kind in KINDS.items()}
 IDENTITY = SECRET_FIELDS
+# The identity columns of each kind that has them (masked unless revealed).
+IDENTITY_OF: dict[str, tuple[str, ...]] = {"petitions": SECRET_FIELDS, "visits": VISIT_IDENTITY}
 # Stored values read with the exchange columns but never written to a file: whether a
-# petition's identity is secret (services.secrecy).
-HIDDEN: dict[str, tuple[str, ...]] = {"petitions": ("secret",)}
+# petition's or a visit's identity is secret (services.secrecy).
+HIDDEN: dict[str, tuple[str, ...]] = {"petitions": ("secret",), "visits": ("secret",)}
 # Columns whose NULL a file spells as a word: a petition not yet accepted is `pending`.
 NULL_AS: dict[str, dict[str, str]] = {"petitions": {"accepted_on": PENDING}}
 
@@ -70,7 +72,8 @@ def _linked(kind: str) -> Any:
 # Per stored table: a select whose rows are (id, *the kind's columns, *HIDDEN) in the
 # exchange form.
 QUERIES = {"locality": _localities, "meeting": lambda: _linked("meetings"),
-           "dialogue": lambda: _linked("dialogues"), "petition": lambda: _linked("petitions")}
+           "dialogue": lambda: _linked("dialogues"), "petition": lambda: _linked("petitions"),
+           "visit": lambda: _linked("visits")}
 # The kind whose exchange form a table's records take (closures read petitions).
 RECORDED_AS = {kind.table: name for name, kind in KINDS.items() if kind.exported}
 
@@ -140,12 +143,14 @@ def batches(connection: Any, kind: str, *, year: int | None = None,
     spec = KINDS[kind]
     table = table_of(kind)
     query = QUERIES[spec.table]()
-    if year is not None and spec.date is not None:
+    if spec.through is not None:
+        query = _through(query, table.c[spec.through], year=year, subtree=subtree)
+    elif year is not None and spec.date is not None:
         import datetime as dt
 
         query = query.where(table.c[spec.date] >= dt.date(year, 1, 1),
                             table.c[spec.date] <= dt.date(year, 12, 31))
-    if subtree is not None:
+    if subtree is not None and spec.through is None:
         query = query.where(table.c[spec.placed_by].in_(subtree))
     last_id = 0
     while True:  # keyset pages: memory stays flat however large the table
@@ -155,3 +160,17 @@ def batches(connection: Any, kind: str, *, year: int | None = None,
             return
         yield _complete(connection, kind, [_as_record(kind, row) for row in rows])
         last_id = rows[-1][0]
+
+
+def _through(query: Any, link: Any, *, year: int | None, subtree: Any) -> Any:
+    """Filter records dated and placed by the record they link to (a visit by its meeting)."""
+    import datetime as dt
+
+    target = next(iter(link.foreign_keys)).column.table
+    wanted = select(target.c.id)
+    if year is not None:
+        wanted = wanted.where(target.c.date >= dt.date(year, 1, 1),
+                              target.c.date <= dt.date(year, 12, 31))
+    if subtree is not None:
+        wanted = wanted.where(target.c.locality_id.in_(subtree))
+    return query.where(link.in_(wanted)) if year is not None or subtree is not None else query

@@ -25,8 +25,7 @@ from sqlalchemy import Boolean, Date, Integer, Text
 from dantrack import clock
 from dantrack.errors import InvalidInput
 from dantrack.kinds import PENDING, RESULT_AMOUNTS
-from dantrack.limits import FIRST_YEAR, KEY_MAX, LAST_YEAR, NAME_MAX, TEXT_MAX
-from dantrack.limits import SECRET_FIELDS as IDENTITY
+from dantrack.limits import FIRST_YEAR, IDENTITY_NAMES, KEY_MAX, LAST_YEAR, NAME_MAX, TEXT_MAX
 from dantrack.text import (
     KEY_RULE,
     is_key,
@@ -42,6 +41,7 @@ from dantrack.vocab import (
     Body,
     Channel,
     Competence,
+    Direction,
     Level,
     MeetingKind,
     Outcome,
@@ -336,7 +336,8 @@ def _stored_model(table: str) -> Any:
     return next(m for m in vars(models).values() if getattr(m, "__tablename__", None) == table)
 
 
-def _create_model(model_name: str, table: str, doc: str) -> type[BaseModel]:
+def _create_model(model_name: str, table: str, doc: str,
+                  base: type[BaseModel] = _Input) -> type[BaseModel]:
     """The input model of a kind of record, derived from its stored model: every column but
     the id and those NOT_INPUT, in the model's order, links by name."""
     fields: dict[str, Any] = {}
@@ -344,7 +345,7 @@ def _create_model(model_name: str, table: str, doc: str) -> type[BaseModel]:
         if name != "id" and name not in NOT_INPUT.get(table, ()):
             field, annotation, default = _stored_input(table, name, info)
             fields[field] = (annotation, default)
-    return create_model(model_name, __base__=_Input, __doc__=doc, **fields)
+    return create_model(model_name, __base__=base, __doc__=doc, **fields)
 
 
 # The stored columns a user does not give: derived from the others (services.petition_writes)
@@ -352,6 +353,7 @@ def _create_model(model_name: str, table: str, doc: str) -> type[BaseModel]:
 NOT_INPUT: dict[str, tuple[str, ...]] = {
     "petition": ("due_on", "petitioner_folded", "subject_folded", "secret",
                  "closed_on", "outcome", "verdict", "note"),
+    "visit": ("secret",),
 }
 # The columns whose input is not what their declaration says: (annotation, default).
 FIELD_INPUT: dict[tuple[str, str], tuple[Any, Any]] = {
@@ -372,10 +374,34 @@ FIELD_INPUT: dict[tuple[str, str], tuple[Any, Any]] = {
     ("petition", "round"): (Annotated[int, Field(ge=1, le=2)], 1),
     ("petition", "reply_on"): (OptionalDateIn, None),
     **{("petition", name): (Amount, 0.0) for name in RESULT_AMOUNTS},
+    ("visit", "people"): (Annotated[int, Field(ge=1, le=INT_MAX)], 1),
+    ("visit", "kind"): (Annotated[PetitionKind, _choice(PetitionKind)], ...),
+    ("visit", "direction"): (Annotated[Direction, _choice(Direction)], ...),
+    ("visit", "id_number"): (IdNumber, ""),
+    ("visit", "phone"): (Phone, ""),
 }
+# A group of many people (đoàn đông người) is 5 or more about one matter.
+GROUP_MIN = 5
+
+
+def check_group(group: bool | None, people: int | None) -> None:
+    """A group visit has at least GROUP_MIN people (raises ValueError naming people)."""
+    if group and people is not None and people < GROUP_MIN:
+        raise ValueError(f"a group of many people is {GROUP_MIN} or more, not {people}")
+
+
+class _VisitInput(_Input):
+    @field_validator("group", check_fields=False)
+    @classmethod
+    def _group_size(cls, value: bool, info: ValidationInfo) -> bool:
+        check_group(value, info.data.get("people"))
+        return value
+
 MeetingCreate = _create_model("MeetingCreate", "meeting", "A reception meeting, as given.")
 DialogueCreate = _create_model("DialogueCreate", "dialogue", "A dialogue, as given.")
 PetitionCreate = _create_model("PetitionCreate", "petition", "A petition received, as given.")
+VisitCreate = _create_model("VisitCreate", "visit", "A visit of a reception meeting, as given.",
+                            base=_VisitInput)
 
 
 def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref",)
@@ -393,6 +419,8 @@ def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref
 
 
 PetitionUpdate = editable(PetitionCreate, name="PetitionUpdate")
+VisitUpdate = editable(VisitCreate, name="VisitUpdate")
+MeetingUpdate = editable(MeetingCreate, name="MeetingUpdate")
 
 
 class Closure(_Input):
@@ -434,7 +462,7 @@ def format_value(value: Any) -> str:
 
 
 # A denouncer's identity: an error about one of these fields names the field, not the value.
-SECRET_FIELDS = frozenset(IDENTITY)
+SECRET_FIELDS = IDENTITY_NAMES
 
 
 def validate(model: type[M], data: dict[str, Any], *, secret: bool = False) -> M:
@@ -499,6 +527,11 @@ def _public(name: str, create: type[BaseModel], table: str, *, more: tuple[str, 
 
 MeetingPublic = _public("MeetingPublic", MeetingCreate, "meeting")
 DialoguePublic = _public("DialoguePublic", DialogueCreate, "dialogue")
+VisitPublic = _public("VisitPublic", VisitCreate, "visit", date=(dt.date, ...),
+                      locality=(str, ...))
+# `meeting show`: a meeting with the refs of its petitions and its visits.
+MeetingShown = create_model("MeetingShown", __base__=MeetingPublic,
+                            petitions=(list[str], []), visits=(list[VisitPublic], []))
 
 
 def _petition_public() -> type[BaseModel]:

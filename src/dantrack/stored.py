@@ -92,7 +92,8 @@ def dantrack_tables() -> list[Table]:
 
     from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
-    order = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
+    order = ("locality", "meeting", "dialogue", "petition", "petition_event", "visit",
+             "visit_event", "ref_sequence")
     return [SQLModel.metadata.tables[name] for name in order]
 
 

@@ -22,12 +22,15 @@ from dantrack.errors import Conflict, InvalidInput
 # Parents before children: every foreign key points to a table copied earlier, or to its own
 # table (below).
 ORDER = ("locality", "locality_successor", "meeting", "petition", "dialogue", "petition_event",
-         "ref_sequence")
+         "visit", "visit_event", "ref_sequence")
+# Tables a summary names only when they hold rows: an office that records no visits reads
+# the same summary as before visits were recorded.
+QUIET = frozenset({"visit", "visit_event"})
 SELF_REFERENCES = {"locality": "parent_id", "petition": "duplicate_of_id"}
 BATCH = 5000
 NAMES = {"locality": "localities", "locality_successor": "successions", "meeting": "meetings",
          "dialogue": "dialogues", "petition": "petitions", "petition_event": "history entries",
-         "ref_sequence": "ref sequences"}
+         "visit": "visits", "visit_event": "visit reveals", "ref_sequence": "ref sequences"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ class Copied:
     counts: dict[str, int]
 
     def summary(self) -> str:
-        return ", ".join(f"{self.counts[name]:,} {NAMES[name]}" for name in ORDER)
+        return ", ".join(f"{self.counts[name]:,} {NAMES[name]}" for name in ORDER
+                         if self.counts[name] or name not in QUIET)
 
 
 def tables() -> dict[str, Table]:

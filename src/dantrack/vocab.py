@@ -81,6 +81,14 @@ class Body(StrEnum):
     other = "other"
 
 
+class Direction(StrEnum):
+    """What a visit's matter was given at the reception desk (the reception book's column)."""
+
+    accepted = "accepted"
+    guided = "guided"
+    forwarded = "forwarded"
+
+
 class Level(StrEnum):
     province = "province"
     district = "district"
@@ -183,6 +191,13 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "chinh_quyen": "government",
         "mat_tran": "front",
         "khac": "other",
+    },
+    Direction: {
+        "tiep_nhan": "accepted",
+        "thu_ly": "accepted",
+        "huong_dan": "guided",
+        "chuyen_don": "forwarded",
+        "chuyen": "forwarded",
     },
 }
 

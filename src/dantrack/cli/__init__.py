@@ -114,10 +114,11 @@ def root(
 
 
 def _register() -> None:
-    from dantrack.cli import db, dialogues, io, localities, meetings, petitions, report
+    from dantrack.cli import db, dialogues, io, localities, meetings, petitions, report, visits
 
     app.add_typer(localities.app, name="locality")
     app.add_typer(meetings.app, name="meeting")
+    app.add_typer(visits.app, name="visit")
     app.add_typer(dialogues.app, name="dialogue")
     app.add_typer(petitions.app, name="petition")
     app.command("import")(io.import_)

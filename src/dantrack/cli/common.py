@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from dantrack.limits import FIRST_YEAR, LAST_YEAR, SECRET_FIELDS
+from dantrack.limits import FIRST_YEAR, IDENTITY_NAMES, LAST_YEAR
 
 if TYPE_CHECKING:
     from sqlmodel import Session  # noqa: TID251  (an annotation only: never imported to run)
@@ -84,7 +84,7 @@ def today() -> dt.date:
 
 
 # Options whose values are personal data: an error names them but never echoes the value.
-SECRET_PARAMS = frozenset(SECRET_FIELDS)
+SECRET_PARAMS = IDENTITY_NAMES
 # Options whose values are database targets: an error shows them as urls.shown does.
 URL_PARAMS = frozenset({"db", "target"})
 

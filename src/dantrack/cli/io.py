@@ -87,18 +87,19 @@ def import_(
                                  revealed=revealed)
     finally:
         if revealed:  # recorded before anything is said of the comparison, even a failure
-            _record_reveals(ctx, revealed)
+            _record_reveals(ctx, revealed, kind.value)
     done(summary.line())
     if summary_format is SummaryFormat.json:
         write(json_text(summary.as_dict()))
 
 
-def _record_reveals(ctx: typer.Context, petition_ids: list[int]) -> None:
+def _record_reveals(ctx: typer.Context, record_ids: list[int], kind: str) -> None:
     from dantrack.services import history, secrecy
 
     with session(ctx, write=True) as s:
-        secrecy.record_reveals(s, petition_ids, by="import", stamp=history.now(),
-                               operator=history.operator())
+        secrecy.record_reveals(s, record_ids, by="import", stamp=history.now(),
+                               operator=history.operator(),
+                               kind="visits" if kind == "visits" else "petitions")
 
 
 def export(

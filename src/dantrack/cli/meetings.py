@@ -1,4 +1,4 @@
-"""dantrack meeting add|list|show"""
+"""dantrack meeting add|edit|list|show"""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ app = typer.Typer(help="Reception meetings (tiếp công dân).", no_args_is_hel
 
 TABLE_COLUMNS = ["ref", "date", "locality_name", "kind", "body", "host", "citizens",
                  "delegations"]
+VISIT_COLUMNS = ["ref", "people", "group", "kind", "direction", "delegated", "visitor",
+                 "petition"]
 BODY_FILTER = typer.Option(None, "--body", help="party, government, front or other.")
 
 
@@ -54,6 +56,40 @@ def add(
         done(f"Recorded meeting {meeting.ref}")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The meeting's ref."),
+    date: str | None = typer.Option(None, "--date"),
+    locality: str | None = typer.Option(None, "--locality", "-l"),
+    kind: str | None = typer.Option(None, "--kind"),
+    body: str | None = typer.Option(None, "--body"),
+    host: str | None = typer.Option(None, "--host"),
+    host_title: str | None = typer.Option(None, "--host-title"),
+    place: str | None = typer.Option(None, "--place"),
+    citizens: int | None = typer.Option(None, "--citizens",
+                                        help="Only for a meeting without visits."),
+    delegations: int | None = typer.Option(None, "--delegations",
+                                           help="Only for a meeting without visits."),
+    note: str | None = typer.Option(None, "--note"),
+) -> None:
+    """Correct a meeting's fields; a meeting with visits takes its totals from them.
+
+    Example: dantrack meeting edit M2024-00007 --host "Nguyễn Văn An" --citizens 5
+    """
+    from dantrack.services.meetings import edit_meeting
+
+    with session(ctx, write=True) as s:
+        meeting, changes = edit_meeting(
+            s, ref, date=date, locality=locality, kind=kind, body=body, host=host,
+            host_title=host_title, place=place, citizens=citizens, delegations=delegations,
+            note=note)
+        if changes:
+            done(f"Edited meeting {meeting.ref}: {', '.join(changes)}")
+        else:
+            done(f"Meeting {meeting.ref} unchanged: the values given are the current ones")
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -80,14 +116,14 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's ref."),
          fmt: Format = FORMAT_OPTION) -> None:
-    """Show one reception meeting.
+    """Show one reception meeting with its visits and petitions.
 
     Example: dantrack meeting show M2024-00007
     """
     from dantrack.output import Format as Out
     from dantrack.output import render_record
-    from dantrack.services.meetings import show_meeting
+    from dantrack.services.meetings import show_meeting_book
 
     with session(ctx, write=False) as s:
-        record = show_meeting(s, ref)
-    render_record(record, Out(fmt.value))
+        record = show_meeting_book(s, ref)
+    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS)

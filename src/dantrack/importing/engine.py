@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -249,15 +249,18 @@ class Importer:
         return bulk.ids_by_key(self.session, model.__table__,  # type: ignore[attr-defined]
                                "ref", [r for r in refs if r])
 
-    def assign_refs(self, items: list[Pending], kind: Kind) -> None:
-        """New refs for rows without one (a block per year); given refs move the sequence."""
+    def assign_refs(self, items: list[Pending], kind: Kind,
+                    year_of: Callable[[Pending], int] | None = None) -> None:
+        """New refs for rows without one (a block per year: of the row's date, or year_of for
+        a kind dated by another record); given refs move the sequence."""
         prefix, date_key = kind.prefix, kind.date
-        assert prefix is not None and date_key is not None, kind.name
+        assert prefix is not None and (date_key is not None or year_of), kind.name
         by_year: dict[int, list[Pending]] = {}
         highest: dict[int, int] = {}
         for item in items:
             if not item.record.get("ref"):
-                by_year.setdefault(int(item.record[date_key][:4]), []).append(item)
+                year = year_of(item) if year_of else int(item.record[date_key][:4])
+                by_year.setdefault(year, []).append(item)
             elif parsed := generated_number(prefix, item.record["ref"]):
                 highest[parsed[0]] = max(highest.get(parsed[0], 0), parsed[1])
         for year, number in highest.items():

@@ -240,6 +240,18 @@ class MeetingRows(Rows):
         imp.session.execute(insert(Meeting.__table__), rows)
         imp.summary.inserted += len(rows)
 
+    def update(self, imp: Importer, item: Pending, current: dict[str, Any],
+               changes: dict[str, list[Any]]) -> None:
+        """As `meeting edit`: a meeting with visits keeps their sums as its totals."""
+        from dantrack.services.meetings import refuse_totals
+
+        try:
+            refuse_totals(imp.session, current["id"], current["ref"], set(changes))
+        except RuleError as exc:
+            column = next(name for name in ("citizens", "delegations") if name in changes)
+            raise RowProblem(column, item.record[column], exc.reason) from None
+        super().update(imp, item, current, changes)
+
 
 class DialogueRows(Rows):
     kind, model, checked_apart = KINDS["dialogues"], Dialogue, True
@@ -345,8 +357,10 @@ class ClosureRows(Rows):
 
 def _registry() -> dict[str, Rows]:
     from dantrack.importing.petition_rows import PetitionRows
+    from dantrack.importing.visit_rows import VisitRows
 
-    kinds = (LocalityRows(), MeetingRows(), DialogueRows(), PetitionRows(), ClosureRows())
+    kinds = (LocalityRows(), MeetingRows(), DialogueRows(), PetitionRows(), VisitRows(),
+             ClosureRows())
     return {rows.kind.name: rows for rows in kinds}
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from dantrack.errors import NotFound, RuleError
-from dantrack.models import Dialogue, Locality, Meeting, Petition
+from dantrack.models import Dialogue, Locality, Meeting, Petition, Visit
 from dantrack.schemas import (
     DialogueCreate,
     DialoguePublic,
     MeetingCreate,
     MeetingPublic,
+    MeetingShown,
+    MeetingUpdate,
     validate,
 )
 from dantrack.services.localities import placed, records_of
@@ -103,6 +105,55 @@ def show_meeting(session: Session, ref: str) -> MeetingPublic:
     if row is None:
         raise NotFound(f"no meeting with ref {ref!r}")
     return _meeting_public(*row)
+
+
+def show_meeting_book(session: Session, ref: str) -> MeetingShown:
+    """`meeting show`: the meeting with the refs of its petitions and its visits (their
+    visitors' identities masked as `visit list` masks them)."""
+    from dantrack.services.visits import visits_of
+
+    meeting = show_meeting(session, ref)
+    meeting_id = session.scalar(select(Meeting.id).where(Meeting.ref == meeting.ref))
+    petitions = session.scalars(select(Petition.ref).where(Petition.meeting_id == meeting_id)
+                                .order_by(Petition.received_on, Petition.ref)).all()
+    return MeetingShown(**meeting.model_dump(), petitions=list(petitions),
+                        visits=visits_of(session, meeting_id))  # type: ignore[arg-type]
+
+
+# The totals a meeting with visits takes from them (services.visits.recompute).
+TOTALS = ("citizens", "delegations")
+
+
+def refuse_totals(session: Session, meeting_id: int, ref: str, changed: set[str]) -> None:
+    """A meeting with visits has the sums of its visits as totals: not set by hand."""
+    if not changed & set(TOTALS):
+        return
+    count = session.scalar(select(func.count()).select_from(Visit)
+                           .where(Visit.meeting_id == meeting_id)) or 0
+    if count:
+        raise RuleError(f"meeting {ref} has {count} visits: its citizens and delegations are "
+                        "their sums; change the visits (dantrack visit edit) instead")
+
+
+def edit_meeting(session: Session, ref: str, **fields: Any) -> tuple[Meeting, list[str]]:
+    """Change the fields given (not None); returns the meeting and the names changed."""
+    meeting = session.exec(select(Meeting).where(Meeting.ref == ref.strip())).first()
+    if meeting is None:
+        raise NotFound(f"no meeting with ref {ref!r}")
+    data = validate(MeetingUpdate, {k: v for k, v in fields.items() if v is not None})
+    changes = data.model_dump(exclude_none=True, mode="python")
+    if "locality" in changes or "date" in changes:
+        current = session.get(Locality, meeting.locality_id)
+        unit = placed(session, changes.pop("locality", None) or current.code,  # type: ignore[union-attr]
+                      changes.get("date", meeting.date))
+        changes["locality_id"] = unit.id
+    changed = {name for name, value in changes.items() if getattr(meeting, name) != value}
+    refuse_totals(session, meeting.id, meeting.ref, changed)  # type: ignore[arg-type]
+    for name in changed:
+        setattr(meeting, name, changes[name])
+    session.add(meeting)
+    session.flush()
+    return meeting, sorted(name.removesuffix("_id") for name in changed)
 
 
 def _dialogue_query():  # type: ignore[no-untyped-def]

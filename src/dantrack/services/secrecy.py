@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 
 from dantrack.limits import SECRET_FIELDS
-from dantrack.models import Petition, PetitionEvent
+from dantrack.models import Petition, PetitionEvent, VisitEvent
 
 IDENTITY_FIELDS = SECRET_FIELDS
 MASK = "***"
@@ -67,13 +67,19 @@ def _chunks(ids: set[int], size: int = 900) -> Iterable[list[int]]:
         yield ordered[start:start + size]
 
 
+# Where each kind's reveals are written: its history table and the column naming the record.
+# A visit has no history of its own but its reveals (visit_event).
+HISTORY_OF = {"petitions": (PetitionEvent, "petition_id"), "visits": (VisitEvent, "visit_id")}
+
+
 def record_reveals(session: Any, petition_ids: Iterable[int], *, by: str, stamp: str,
-                   operator: str) -> int:
-    """One `revealed` entry per petition (in the caller's transaction, which must commit before
-    any revealed value is written out)."""
-    rows = [{"petition_id": petition_id, "at": stamp, "operator": operator,
+                   operator: str, kind: str = "petitions") -> int:
+    """One `revealed` entry per petition (or visit, with kind "visits"), in the caller's
+    transaction, which must commit before any revealed value is written out."""
+    table, column = HISTORY_OF[kind]
+    rows = [{column: record_id, "at": stamp, "operator": operator,
              "action": "revealed", "changes": json.dumps({"by": by})}
-            for petition_id in dict.fromkeys(petition_ids)]
+            for record_id in dict.fromkeys(petition_ids)]
     if rows:
-        session.execute(insert(PetitionEvent.__table__), rows)
+        session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
