@@ -317,7 +317,7 @@ def test_db_copy_carries_visits_and_their_reveals(cli, meeting, tmp_path: Path,
     assert totals(cli, meeting) == (8, 1)  # the source is untouched
 
 
-def test_upgrading_from_0003_keeps_every_row_and_figure_and_takes_visits(cli, tmp_path: Path,
+def test_upgrading_from_0004_keeps_every_row_and_figure_and_takes_visits(cli, tmp_path: Path,
                                                                          backend: str) -> None:  # type: ignore[no-untyped-def]
     if backend != "sqlite":
         pytest.skip("the upgrade of a whole office is run on SQLite; the schema on both")
