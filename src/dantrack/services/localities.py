@@ -167,6 +167,18 @@ def records_of(session: Session, text: str, on: dt.date | None = None) -> list[i
     return ids
 
 
+def in_year_and_territory(session: Session, query: Any, *, date: Any, placed_by: Any,
+                          year: int | None, locality: str | None) -> Any:
+    """A list's --year (its records' date in that year) and --locality (what it means on the
+    year's last day, else today, with its territory) as conditions on query."""
+    if year is not None:
+        query = query.where(date >= dt.date(year, 1, 1), date <= dt.date(year, 12, 31))
+    if locality:
+        on = dt.date(year, 12, 31) if year is not None else None
+        query = query.where(placed_by.in_(records_of(session, locality, on)))
+    return query
+
+
 def list_localities(session: Session, *, on: dt.date | None = None, under: str | None = None,
                     every: bool = False) -> list[Any]:
     """The tree on a day (default today), or every unit ever with every; under one unit's

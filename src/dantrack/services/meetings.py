@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -18,7 +17,7 @@ from dantrack.schemas import (
     MeetingUpdate,
     validate,
 )
-from dantrack.services.localities import placed, records_of
+from dantrack.services.localities import in_year_and_territory, placed
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.text import parse_field_choice
 from dantrack.vocab import Body
@@ -71,11 +70,8 @@ def insert_dialogue(session: Session, data: DialogueCreate) -> Dialogue:
 
 def _filters(session: Session, table: type, query, *, year: int | None,  # type: ignore[no-untyped-def]
              locality: str | None, body: str | None):
-    if year is not None:
-        query = query.where(table.date >= dt.date(year, 1, 1), table.date <= dt.date(year, 12, 31))
-    if locality:
-        on = dt.date(year, 12, 31) if year is not None else None
-        query = query.where(table.locality_id.in_(records_of(session, locality, on)))
+    query = in_year_and_territory(session, query, date=table.date, placed_by=table.locality_id,
+                                  year=year, locality=locality)
     if body:
         query = query.where(table.body == parse_body(body).value)
     return query.order_by(table.date, table.ref)

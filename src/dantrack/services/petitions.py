@@ -26,7 +26,7 @@ from dantrack.schemas import (
 )
 from dantrack.services import closeout, history, secrecy
 from dantrack.services import petition_writes as writes
-from dantrack.services.localities import placed, records_of
+from dantrack.services.localities import in_year_and_territory, placed
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.services.secrecy import IDENTITY_FIELDS, mask, mask_change
 from dantrack.text import fold, parse_choice, parse_field_choice
@@ -301,12 +301,8 @@ def list_petitions(
     reveal: bool = False,
 ) -> list[PetitionPublic]:
     query = _public_query()
-    if year is not None:
-        query = query.where(Petition.received_on >= dt.date(year, 1, 1),
-                            Petition.received_on <= dt.date(year, 12, 31))
-    if locality:
-        on = dt.date(year, 12, 31) if year is not None else None
-        query = query.where(Petition.locality_id.in_(records_of(session, locality, on)))
+    query = in_year_and_territory(session, query, date=Petition.received_on,
+                                  placed_by=Petition.locality_id, year=year, locality=locality)
     if kind:
         parsed = _parse_kind(kind)
         query = query.where(Petition.kind == parsed.value)

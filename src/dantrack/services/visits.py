@@ -28,7 +28,7 @@ from dantrack.schemas import (
     validate,
 )
 from dantrack.services import history, secrecy
-from dantrack.services.localities import records_of
+from dantrack.services.localities import in_year_and_territory
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.text import key as ref_key
 from dantrack.text import parse_field_choice
@@ -152,12 +152,8 @@ def list_visits(session: Session, *, meeting: str | None = None, year: int | Non
     query = _query()
     if meeting:
         query = query.where(Visit.meeting_id == meeting_of(session, meeting).id)
-    if year is not None:
-        query = query.where(Meeting.date >= dt.date(year, 1, 1),
-                            Meeting.date <= dt.date(year, 12, 31))
-    if locality:
-        on = dt.date(year, 12, 31) if year is not None else None
-        query = query.where(Meeting.locality_id.in_(records_of(session, locality, on)))
+    query = in_year_and_territory(session, query, date=Meeting.date,
+                                  placed_by=Meeting.locality_id, year=year, locality=locality)
     if kind:
         query = query.where(Visit.kind == parse_field_choice(PetitionKind, kind, "kind").value)
     rows = session.execute(query.order_by(Meeting.date, Meeting.ref, Visit.id)).all()
