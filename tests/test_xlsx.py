@@ -1,11 +1,16 @@
 """XLSX as offices hand it in: a form result laid out as the printed form
-(dantrack.xlsx.write_form), read back with openpyxl."""
+(dantrack.xlsx.write_form) and `dantrack report --format xlsx -o FILE` (write_report), read
+back with openpyxl."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import errno
 import io
+import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,3 +186,103 @@ def test_a_value_that_is_not_a_number_is_refused() -> None:
     result["rows"][1]["values"]["regular_people"] = "2"
     with pytest.raises(ValueError, match="'2' is not a number"):
         written(result)
+
+
+# --- dantrack report --format xlsx -o FILE -------------------------------------------------
+
+
+@pytest.fixture
+def petitions(cli, tree) -> None:  # type: ignore[no-untyped-def]
+    """Complaints: two in Ba Bể in 2024 (one resolved), one in Chợ Đồn, one carried over."""
+    for locality, received in (("01864", "2024-03-01"), ("01870", "2024-05-02"),
+                               ("01966", "2024-06-03"), ("061", "2023-11-20")):
+        assert cli("petition", "add", "--kind", "complaint", "--received-on", received,
+                   "--locality", locality, "--subject", "Đền bù đất",
+                   "--competence", "own").exit_code == 0
+    assert cli("petition", "close", "P2024-00001", "--outcome", "resolved",
+               "--on", "2024-04-01").exit_code == 0
+
+
+def report_json(cli) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    result = cli("report", "--year", "2024", "--locality", "06", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.backends
+def test_report_xlsx_holds_every_figure_of_the_json(cli, petitions, tmp_path: Path) -> None:
+    target = tmp_path / "bac-kan.xlsx"
+    result = cli("report", "--year", "2024", "--locality", "06", "--format", "xlsx",
+                 "-o", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"Wrote the report to {target}\n"
+    expected = report_json(cli)
+    sheet = load_workbook(target)["report"]
+    assert [c.value for c in sheet[2][:3]] == ["period", *(
+        dt.datetime.fromisoformat(expected["period"][k]) for k in ("from", "to"))]
+    assert [c.value for c in sheet[3][:3]] == ["locality", "06", "Bắc Kạn"]
+    headings = [c.value for c in sheet[5]]
+    assert headings[:4] == ["code", "name", "meetings", "meeting citizens"]
+    entries = [*expected["by_locality"], expected]  # the reported locality last: the total
+    assert sheet.max_row == 5 + len(entries)
+    for row, entry in enumerate(entries, start=6):
+        assert [sheet.cell(row, 1).value, sheet.cell(row, 2).value] == [
+            entry["locality"]["code"], entry["locality"]["name"]]
+        assert sheet.cell(row, 1).data_type == "s"
+        assert sheet.cell(row, 2).font.b is (entry is expected)
+        figures = {name.replace("_", " "): value for name, value in entry["petitions"].items()
+                   if name != "by_kind"}
+        figures.update({"meetings": entry["meetings"]["count"],
+                        "meeting citizens": entry["meetings"]["citizens"],
+                        "dialogues": entry["dialogues"]["count"]})
+        for name, value in figures.items():
+            cell = sheet.cell(row, headings.index(name) + 1)
+            assert cell.value == value, (row, name)
+            # A whole float (a rate of 0.0) reads back as an int: its format tells it apart.
+            assert isinstance(cell.value, int | float) or value is None, (row, name)
+            assert cell.number_format == ("0.0" if name == "resolution rate" else "#,##0")
+    assert [e["petitions"]["received"] for e in entries] == [2, 1, 3]
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_xlsx_without_a_file_is_a_usage_error(cli, petitions) -> None:  # type: ignore[no-untyped-def]
+    result = cli("report", "--year", "2024", "--format", "xlsx")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Invalid value for '--output': xlsx is written to a file: give -o FILE.xlsx" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_report_format_can_go_to_a_file(cli, petitions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("json", "csv", "markdown", "table"):
+        target = tmp_path / f"report.{fmt}"
+        args = ("report", "--year", "2024", "--locality", "06", "--format", fmt)
+        assert cli(*args, "-o", str(target)).exit_code == 0
+        assert target.read_text(encoding="utf-8") == cli(*args).stdout, fmt
+
+
+def test_a_failed_write_leaves_the_existing_file_as_it_was(
+        cli, petitions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import dantrack.xlsx
+
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"last quarter's report")
+
+    def full_disk(report: dict[str, Any], stream: Any) -> None:
+        stream.write(b"PK half a workbook")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(dantrack.xlsx, "write_report", full_disk)
+    result = cli("report", "--year", "2024", "--format", "xlsx", "-o", str(target))
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: cannot write {target}: No space left on device\n"
+    assert target.read_bytes() == b"last quarter's report"
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_the_report_is_never_written_over_the_database(cli, petitions, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = db_path.read_bytes()
+    result = cli("report", "--year", "2024", "--format", "xlsx", "-o", str(db_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {db_path} is the database itself: give another file\n"
+    assert db_path.read_bytes() == before
