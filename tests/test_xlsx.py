@@ -181,6 +181,20 @@ def test_the_same_result_gives_the_same_bytes_whatever_the_clock() -> None:
     assert core.count("2024-12-14T00:00:00Z") == 2  # created and modified
 
 
+def test_stored_text_stays_text_in_every_cell() -> None:
+    """A name a spreadsheet would run as a formula, or with characters XML cannot hold (a
+    terminal's escape sequence), is written as text, escaped as a terminal shows it."""
+    result = form_result(body='=HYPERLINK("http://x","UBND")')
+    result["rows"][0]["locality"]["name"] = "=1+1"
+    result["rows"][1]["locality"]["name"] = "Xã \x1b[2JCao Thượng"
+    book = load_workbook(io.BytesIO(written(result)))
+    sheet, data = book["01-TCD"], book["data"]
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ('=HYPERLINK("http://x","UBND")', "s")
+    assert (sheet["B11"].value, sheet["B11"].data_type) == ("=1+1", "s")
+    assert sheet["B12"].value == "Xã \\x1b[2JCao Thượng"
+    assert (data["B2"].value, data["B2"].data_type) == ("=1+1", "s")
+
+
 def test_a_value_that_is_not_a_number_is_refused() -> None:
     result = form_result()
     result["rows"][1]["values"]["regular_people"] = "2"

@@ -93,7 +93,9 @@ def put(sheet: Any, row: int, column: int, value: Any, *, font: Any = None,
     """Write one cell with its style; text is centred where wrap or align asks."""
     from openpyxl.styles import Alignment
 
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column, value=writable(value))
+    if isinstance(value, str):
+        cell.data_type = "s"  # stored text is never run: "=…" in a name stays text
     cell.font = font if font is not None else text_font()
     if number_format:
         cell.number_format = number_format
@@ -118,6 +120,16 @@ def put_value(sheet: Any, row: int, column: int, value: Any, *, rate: bool = Fal
         raise ValueError(f"column {column} of row {row}: {value!r} is not a number")
     fmt = RATE_FORMAT if rate else INT_FORMAT if isinstance(value, int) else FLOAT_FORMAT
     return put(sheet, row, column, value, number_format=fmt, **style)
+
+
+def writable(value: Any) -> Any:
+    """Text with the control characters XML cannot hold escaped (ESC as \\x1b), as
+    dantrack.safety.visible shows them; other values as they are."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda match: repr(match[0])[1:-1], value)
 
 
 def thin_border() -> Any:
