@@ -27,6 +27,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def plain(value: Any) -> Any:
@@ -206,28 +207,50 @@ def message(text: str) -> None:
     sys.stderr.flush()
 
 
-def render_report(report: Any, fmt: Format) -> None:
+def render_report(report: Any, fmt: Format, stream: IO[Any] | None = None) -> None:
     """A report object with as_dict() (dantrack.reporting.Report), laid out by
-    dantrack.report_layout."""
+    dantrack.report_layout, on stdout or on an open -o file (binary for xlsx, which is
+    written to a file only)."""
+    data = report.as_dict()
+    if fmt is Format.xlsx:
+        from dantrack.xlsx import write_report
+
+        write_report(data, stream)  # type: ignore[arg-type]
+        return
+    if fmt is Format.table and stream is None:
+        _print_report_tables(data)
+        return
+    text = _report_text(data, fmt)
+    if stream is None:
+        write(text)
+    else:  # not through write(): a failure there would be taken for standard output's
+        stream.write(text if text.endswith("\n") else text + "\n")
+
+
+def _report_text(data: dict[str, Any], fmt: Format) -> str:
+    """The report as json, csv, markdown or the plain table a pipe gets."""
     from dantrack.report_layout import report_blocks, report_csv_rows
 
-    data = report.as_dict()
     if fmt is Format.json:
-        write(json_text(data))
-        return
+        return json_text(data)
     if fmt is Format.csv:
         columns, rows = report_csv_rows(data)
-        write(csv_text(columns, rows))
-        return
+        return csv_text(columns, rows)
     blocks = report_blocks(data)
     if fmt is Format.markdown:
         parts = []
         for title, columns, rows, align in blocks:
             level = "##" if title.startswith("Report:") else "###"
             parts.append(f"{level} {title}\n\n{markdown_text(columns, rows, align)}")
-        write("\n".join(parts))
-        return
-    for i, (title, columns, rows, align) in enumerate(blocks):
+        return "\n".join(parts)
+    return "\n".join(f"{title}\n{table_text_plain(columns, rows, align)}"
+                     for title, columns, rows, align in blocks)
+
+
+def _print_report_tables(data: dict[str, Any]) -> None:
+    from dantrack.report_layout import report_blocks
+
+    for i, (title, columns, rows, align) in enumerate(report_blocks(data)):
         if i:
             write("")
         print_table(columns, rows, title=title, align_right=align)

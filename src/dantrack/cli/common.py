@@ -29,6 +29,7 @@ class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
@@ -144,6 +145,19 @@ class MissingOption(typer.BadParameter):
 
     def format_message(self) -> str:
         return f"Missing option {self.param_hint}."
+
+
+def output_stream(ctx: typer.Context, stack: Any, output: str, *, binary: bool = False) -> Any:
+    """The -o file: complete or not at all (an existing file stays as it was), never the
+    database, private to its owner."""
+    from dantrack import db
+    from dantrack.files import CannotWrite, output_file
+
+    database = db.locate(ctx.find_root().obj.db).target
+    try:
+        return stack.enter_context(output_file(output, database=database, binary=binary))
+    except CannotWrite as exc:  # no such directory, no permission: a usage error
+        raise typer.BadParameter(exc.message, param_hint="'--output'") from None
 
 
 def done(text: str) -> None:

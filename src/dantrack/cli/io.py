@@ -131,13 +131,6 @@ def export(
 
 
 def _output_stream(ctx: typer.Context, stack: contextlib.ExitStack, output: str) -> Any:
-    """The -o file: complete or not at all (an existing file stays as it was), never the
-    database, private to its owner."""
-    from dantrack import db
-    from dantrack.files import CannotWrite, output_file
+    from dantrack.cli.common import output_stream
 
-    database = db.locate(ctx.find_root().obj.db).target
-    try:
-        return stack.enter_context(output_file(output, database=database))
-    except CannotWrite as exc:  # no such directory, no permission: a usage error, as before
-        raise typer.BadParameter(exc.message, param_hint="'--output'") from None
+    return output_stream(ctx, stack, output)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import typer
 
-from dantrack.cli.common import ReportFormat, connection
+from dantrack.cli.common import ReportFormat, connection, done, output_stream
 from dantrack.limits import FIRST_YEAR, LAST_YEAR
 
 
@@ -22,22 +23,34 @@ def report(
     body: str | None = typer.Option(
         None, "--body", help="Count only meetings and dialogues held by this body."),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f",
-                                     help="table, json, csv or markdown."),
+                                     help="table, json, csv, markdown or xlsx (with -o)."),
+    output: str | None = typer.Option(None, "--output", "-o",
+                                      help="Write to this file instead of stdout."),
 ) -> None:
     """Resolution-rate report for a period and a locality's whole subtree.
 
-    Example: dantrack report --year 2024 --locality "Bắc Kạn" --format json
+    Example: dantrack report --year 2024 --locality "Bắc Kạn" --format xlsx -o bac-kan.xlsx
     """
     from dantrack import reporting
     from dantrack.output import Format, render_report
     from dantrack.text import parse_field_choice
     from dantrack.vocab import Body
 
+    if fmt is ReportFormat.xlsx and not output:
+        raise typer.BadParameter("xlsx is written to a file: give -o FILE.xlsx",
+                                 param_hint="'--output'")
     period = _period(year, quarter, from_, to)
     parsed_body = parse_field_choice(Body, body, "body").value if body else None
-    with connection(ctx) as c:
-        result = reporting.build_report(c, period=period, locality=locality, body=parsed_body)
-    render_report(result, Format(fmt.value))
+    with contextlib.ExitStack() as stack:
+        # Opened first: a target that cannot be written is refused before any query runs.
+        stream = output_stream(ctx, stack, output, binary=fmt is ReportFormat.xlsx) \
+            if output else None
+        with connection(ctx) as c:
+            result = reporting.build_report(c, period=period, locality=locality,
+                                            body=parsed_body)
+        render_report(result, Format(fmt.value), stream)
+    if output:
+        done(f"Wrote the report to {output}")
 
 
 def _date(name: str, text: str, parse):  # type: ignore[no-untyped-def]
