@@ -15,7 +15,8 @@ from dantrack.cli.common import (
 )
 from dantrack.cli.meetings import BODY_FILTER
 
-app = typer.Typer(help="Leader–citizen dialogues (đối thoại).", no_args_is_help=True)
+app = typer.Typer(help="Leader–citizen dialogues (đối thoại).\n\n"
+                  "Example: dantrack dialogue list --year 2024 --body party", no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "date", "locality_name", "body", "leader", "citizens", "topic",
                  "petition"]

@@ -7,7 +7,7 @@ import typer
 from dantrack.cli.common import FORMAT_OPTION, Format, ask, done, session
 
 app = typer.Typer(help="Localities: the administrative tree (province > district > commune …), "
-                       "over time.", no_args_is_help=True)
+                       "over time.\n\nExample: dantrack locality list --under \"Bắc Kạn\" --on 2024-12-31", no_args_is_help=True)
 
 COLUMNS = ["code", "name", "level", "parent", "parent_name", "valid_from", "valid_to"]
 LEVEL_HELP = "province, district, commune, village (or tỉnh, huyện, xã, thôn …)."

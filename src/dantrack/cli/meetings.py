@@ -14,7 +14,8 @@ from dantrack.cli.common import (
     session,
 )
 
-app = typer.Typer(help="Reception meetings (tiếp công dân).", no_args_is_help=True)
+app = typer.Typer(help="Reception meetings (tiếp công dân).\n\n"
+                  "Example: dantrack meeting show M2024-00007", no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "date", "locality_name", "kind", "body", "host", "citizens",
                  "delegations"]

@@ -18,7 +18,7 @@ from dantrack.cli.common import (
 from dantrack.vocab import Status
 
 app = typer.Typer(help="Petitions (đơn): complaints, denunciations, recommendations, "
-                  "reflections.", no_args_is_help=True)
+                  "reflections.\n\nExample: dantrack petition list --status overdue --locality \"Na Rì\"", no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "kind", "received_on", "locality_name", "petitioner", "subject",
                  "due_on", "status", "outcome"]

@@ -17,7 +17,8 @@ from dantrack.cli.common import (
     session,
 )
 
-app = typer.Typer(help="Visits (lượt tiếp): the rows of a reception meeting's book.",
+app = typer.Typer(help="Visits (lượt tiếp): the rows of a reception meeting's book.\n\n"
+                  "Example: dantrack visit list --meeting M2024-00007",
                   no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "meeting", "date", "people", "group", "kind", "direction",
