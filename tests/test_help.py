@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from tests.test_cli import add_petition, fails, ok
 
 
