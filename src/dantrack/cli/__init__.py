@@ -19,6 +19,14 @@ _click = sys.modules[typer.BadParameter.__module__]
 class DantrackGroup(TyperGroup):
     """The one boundary where a DantrackError becomes 'Error: …' on stderr and an exit code."""
 
+    def get_command(self, ctx, name):  # type: ignore[no-untyped-def]
+        command = super().get_command(ctx, name)
+        if command is not None and os.environ.get("_DANTRACK_COMPLETE"):
+            from dantrack.cli import completion
+
+            completion.attach(command)  # values to complete: only when a shell asks
+        return command
+
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         from dantrack.errors import DantrackError
         from dantrack.safety import visible
@@ -105,7 +113,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
