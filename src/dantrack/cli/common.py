@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -127,13 +127,33 @@ def _has_surrogates(text: str) -> bool:
     return False
 
 
-def ask(value: Any, option: str, label: str, *, default: Any = None) -> Any:
-    """A required option: prompted for on a terminal, a usage error (exit 2) otherwise."""
+def ask(value: Any, option: str, label: str, *, default: Any = None,
+        check: Callable[[str], None] | None = None) -> Any:
+    """A required option: prompted for on a terminal, a usage error (exit 2) otherwise. The
+    answer is checked as it is given (cli.prompts makes the checks): a wrong one says why and
+    the question comes again."""
     if value is not None and value != "":
         return value
     if sys.stdin.isatty() and sys.stdout.isatty():
-        return typer.prompt(label, default=default)
+        return typer.prompt(label, default=default, value_proc=_answer(check))
     raise MissingOption(option)
+
+
+def _answer(check: Callable[[str], None] | None) -> Callable[[str], str]:
+    def proc(text: str) -> str:
+        from dantrack.errors import DantrackError
+
+        text = text.strip()
+        if not text:
+            raise typer.BadParameter("an answer is needed")
+        if check is not None:
+            try:
+                check(text)
+            except DantrackError as exc:  # the prompt shows it and asks again
+                raise typer.BadParameter(exc.message) from None
+        return text
+
+    return proc
 
 
 class MissingOption(typer.BadParameter):

@@ -40,11 +40,16 @@ def add(
 
     Example: dantrack dialogue add --date 2024-05-02 --locality "Na Rì" --body government --citizens 12 --petition P2024-00031
     """
+    from dantrack.cli import prompts
     from dantrack.services.meetings import add_dialogue
+    from dantrack.vocab import Body
 
+    date = ask(date, "--date", "Date", check=prompts.field("dialogue", "date"))
     fields = dict(
-        date=ask(date, "--date", "Date"), locality=ask(locality, "--locality", "Locality"),
-        body=ask(body, "--body", "Body (party, government, front, other)"),
+        date=date,
+        locality=ask(locality, "--locality", "Locality", check=prompts.locality(ctx, date)),
+        body=ask(body, "--body", prompts.choices("Body", Body),
+                 check=prompts.field("dialogue", "body")),
         leader=leader, leader_title=leader_title, citizens=citizens, topic=topic,
         outcome=outcome, petition=petition, ref=ref,
     )

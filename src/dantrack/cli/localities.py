@@ -31,9 +31,12 @@ def add(
 
     Example: dantrack locality add 01864 "Xã Dương Quang" --level commune --parent 058
     """
+    from dantrack.cli import prompts
     from dantrack.services.localities import add_locality
+    from dantrack.vocab import Level
 
-    level = ask(level, "--level", "Level (province, district, commune, village)")
+    level = ask(level, "--level", prompts.choices("Level", Level),
+                check=prompts.field("locality", "level"))
     with session(ctx, write=True) as s:
         row = add_locality(s, code=code, name=name, level=level, parent=parent,
                            valid_from=valid_from, valid_to=valid_to)

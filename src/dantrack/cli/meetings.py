@@ -43,12 +43,18 @@ def add(
 
     Example: dantrack meeting add --date 15/03/2024 --locality "Ba Bể" --kind periodic --body government --citizens 4
     """
+    from dantrack.cli import prompts
     from dantrack.services.meetings import add_meeting
+    from dantrack.vocab import Body, MeetingKind
 
+    date = ask(date, "--date", "Date", check=prompts.field("meeting", "date"))
     fields = dict(
-        date=ask(date, "--date", "Date"), locality=ask(locality, "--locality", "Locality"),
-        kind=ask(kind, "--kind", "Kind (regular, periodic, unscheduled)"),
-        body=ask(body, "--body", "Body (party, government, front, other)"),
+        date=date,
+        locality=ask(locality, "--locality", "Locality", check=prompts.locality(ctx, date)),
+        kind=ask(kind, "--kind", prompts.choices("Kind", MeetingKind),
+                 check=prompts.field("meeting", "kind")),
+        body=ask(body, "--body", prompts.choices("Body", Body),
+                 check=prompts.field("meeting", "body")),
         host=host, host_title=host_title, place=place, citizens=citizens,
         delegations=delegations, note=note, ref=ref,
     )

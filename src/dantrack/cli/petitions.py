@@ -87,14 +87,19 @@ def add(
 
     Example: dantrack petition add --kind "khiếu nại" --received-on 01/03/2024 --locality "Ba Bể" --petitioner "Hoàng Văn Sơn" --subject "Đền bù đất"
     """
+    from dantrack.cli import prompts
     from dantrack.services.petitions import add_petition
+    from dantrack.vocab import PetitionKind
 
+    kind = ask(kind, "--kind", prompts.choices("Kind", PetitionKind),
+               check=prompts.field("petition", "kind"))
+    received_on = ask(received_on, "--received-on", "Received on", default=today().isoformat(),
+                      check=prompts.field("petition", "received_on"))
     fields = dict(
-        kind=ask(kind, "--kind", "Kind (complaint, denunciation, recommendation, reflection)"),
-        received_on=ask(received_on, "--received-on", "Received on",
-                        default=today().isoformat()),
-        locality=ask(locality, "--locality", "Locality"),
-        subject=ask(subject, "--subject", "Subject"),
+        kind=kind, received_on=received_on,
+        locality=ask(locality, "--locality", "Locality",
+                     check=prompts.locality(ctx, received_on)),
+        subject=ask(subject, "--subject", "Subject", check=prompts.field("petition", "subject")),
         channel=channel, petitioner=petitioner, id_number=id_number, phone=phone,
         address=address, signatories=signatories, meeting=meeting, competence=competence,
         accepted_on=accepted_on, complex=complex_, remote=remote, duplicate_of=duplicate_of,
@@ -182,8 +187,11 @@ def close(
     from dantrack.services.petitions import close_petition
 
     results = {name: value for name, value in locals().items() if name in _RESULT_OPTIONS}
-    outcome = ask(outcome, "--outcome", "Outcome (resolved, withdrawn, guided, forwarded, "
-                  "chased, dismissed)")
+    from dantrack.cli import prompts
+    from dantrack.vocab import Outcome
+
+    outcome = ask(outcome, "--outcome", prompts.choices("Outcome", Outcome),
+                  check=prompts.field("closure", "outcome"))
     with session(ctx, write=True) as s:
         petition = close_petition(s, ref, outcome=outcome, verdict=verdict,
                                   closed_on=on or today(), note=note, **results)

@@ -54,13 +54,18 @@ def add(
 
     Example: dantrack visit add --meeting M2024-00007 --people 6 --group --kind "khiếu nại" --direction "tiếp nhận" --subject "Đền bù đất"
     """
+    from dantrack.cli import prompts
     from dantrack.services.visits import add_visit
+    from dantrack.vocab import Direction, PetitionKind
 
     fields = dict(
-        meeting=ask(meeting, "--meeting", "Meeting ref"), people=people, group=group,
-        kind=ask(kind, "--kind", "Kind (complaint, denunciation, recommendation, reflection)"),
+        meeting=ask(meeting, "--meeting", "Meeting ref", check=prompts.meeting(ctx)),
+        people=people, group=group,
+        kind=ask(kind, "--kind", prompts.choices("Kind", PetitionKind),
+                 check=prompts.field("visit", "kind")),
         petition=petition,
-        direction=ask(direction, "--direction", "Direction (accepted, guided, forwarded)"),
+        direction=ask(direction, "--direction", prompts.choices("Direction", Direction),
+                      check=prompts.field("visit", "direction")),
         delegated=delegated, visitor=visitor, id_number=id_number, phone=phone,
         address=address, subject=subject, note=note, ref=ref,
     )
