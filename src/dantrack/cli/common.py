@@ -32,6 +32,9 @@ class ReportFormat(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+COLUMNS_OPTION = typer.Option(
+    None, "--columns", metavar="A,B,…",
+    help="Only these columns, by field name (those of --format csv), e.g. ref,kind,status.")
 YEAR_OPTION = typer.Option(None, "--year", help="Only this year.", min=FIRST_YEAR,
                            max=LAST_YEAR)
 LOCALITY_FILTER = typer.Option(
@@ -164,6 +167,19 @@ class MissingOption(typer.BadParameter):
 
     def format_message(self) -> str:
         return f"Missing option {self.param_hint}."
+
+
+def pick_columns(text: str | None, model: Any) -> list[str] | None:
+    """--columns: field names of the list's records, in the order given; exit 2 otherwise."""
+    if not text:
+        return None
+    fields = [name for name in model.model_fields if name != "history"]
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    wrong = [name for name in chosen if name not in fields] or ([] if chosen else [text])
+    if wrong:
+        raise typer.BadParameter(f"unknown column {wrong[0]!r}; the columns are "
+                                 f"{', '.join(fields)}", param_hint="'--columns'")
+    return chosen
 
 
 def done(text: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
     LOCALITY_FILTER,
     YEAR_OPTION,
     Format,
     ask,
     done,
+    pick_columns,
     session,
 )
 
@@ -103,6 +105,7 @@ def list_(
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,
     body: str | None = BODY_FILTER,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List reception meetings.
@@ -117,7 +120,8 @@ def list_(
     with session(ctx, write=False) as s:
         records = list_meetings(s, year=year, locality=locality, body=body)
     render_list(records, Out(fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"})
+                headers={"locality_name": "locality"},
+                columns=pick_columns(columns, MeetingPublic))
 
 
 @app.command("show")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
     LOCALITY_FILTER,
     REVEAL_OPTION,
@@ -12,6 +13,7 @@ from dantrack.cli.common import (
     Format,
     ask,
     done,
+    pick_columns,
     session,
     today,
 )
@@ -294,6 +296,7 @@ def list_(
     search: str | None = typer.Option(None, "--search", "-s",
                                       help="Words in names or subject, any diacritics."),
     reveal: bool = REVEAL_OPTION,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List petitions.
@@ -310,4 +313,5 @@ def list_(
             s, today=today(), year=year, locality=locality, kind=kind,
             status=status, search=search, reveal=reveal)
     render_list(records, Out(fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"})
+                headers={"locality_name": "locality"},
+                columns=pick_columns(columns, PetitionPublic))

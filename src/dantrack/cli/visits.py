@@ -7,6 +7,7 @@ import contextlib
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
     LOCALITY_FILTER,
     REVEAL_OPTION,
@@ -14,6 +15,7 @@ from dantrack.cli.common import (
     Format,
     ask,
     done,
+    pick_columns,
     session,
 )
 
@@ -117,6 +119,7 @@ def list_(
     locality: str | None = LOCALITY_FILTER,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
     reveal: bool = REVEAL_OPTION,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
     output: str | None = typer.Option(None, "--output", "-o",
                                       help="Write to this file instead of stdout."),
@@ -137,6 +140,7 @@ def list_(
     with contextlib.ExitStack() as stack:
         if output:
             stack.enter_context(contextlib.redirect_stdout(_output_stream(ctx, stack, output)))
-        render_list(records, Out(fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS)
+        render_list(records, Out(fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS,
+                columns=pick_columns(columns, VisitPublic))
     if output:
         done(f"Listed {len(records)} visits to {output}")
