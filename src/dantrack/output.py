@@ -199,13 +199,17 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseMo
 
 
 def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
-                  nested_columns: Sequence[str] = ()) -> None:
-    """One record: field/value lines in the table, an object in json, one row in csv."""
+                  nested_columns: Sequence[str] = (),
+                  more: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+    """One record: field/value lines in the table, an object in json, one row in csv. Its
+    lists (`nested`, then `more`: name and columns) follow the table, each a table of its own."""
     data = record.model_dump(mode="json")
     if fmt is Format.json:
         write(json_text(data))
         return
-    children = data.pop(nested, None) if nested else None
+    lists = [(nested, nested_columns)] if nested else []
+    lists += list(more)
+    children = {name: data.pop(name, None) for name, _ in lists}
     if fmt is Format.csv:
         write(csv_text(list(data), [list(data.values())]))
         return
@@ -214,13 +218,15 @@ def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
         write(markdown_text(["field", "value"], field_rows))
     else:
         print_table(["field", "value"], field_rows)
-    if children:
-        rows = [[cell(child.get(c)) for c in nested_columns] for child in children]
+    for name, columns in lists:
+        if not children[name]:
+            continue
+        rows = [[cell(child.get(c)) for c in columns] for child in children[name]]
         write("")
         if fmt is Format.markdown:
-            write(markdown_text(list(nested_columns), rows))
+            write(markdown_text(list(columns), rows))
         else:
-            print_table(list(nested_columns), rows, title=nested)
+            print_table(list(columns), rows, title=name)
 
 
 def message(text: str) -> None:

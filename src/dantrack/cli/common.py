@@ -32,6 +32,8 @@ class ReportFormat(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+# The columns of a record's history, as `show` lists it.
+HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
 COLUMNS_OPTION = typer.Option(
     None, "--columns", metavar="A,B,…",
     help="Only these columns, by field name (those of --format csv), e.g. ref,kind,status.")

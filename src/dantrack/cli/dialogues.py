@@ -1,4 +1,4 @@
-"""dantrack dialogue add|list|show"""
+"""dantrack dialogue add|edit|list|show"""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 from dantrack.cli.common import (
     COLUMNS_OPTION,
     FORMAT_OPTION,
+    HISTORY_COLUMNS,
     LOCALITY_FILTER,
     YEAR_OPTION,
     Format,
@@ -60,6 +61,38 @@ def add(
         done(f"Recorded dialogue {dialogue.ref}")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The dialogue's ref."),
+    date: str | None = typer.Option(None, "--date"),
+    locality: str | None = typer.Option(None, "--locality", "-l"),
+    body: str | None = typer.Option(None, "--body"),
+    leader: str | None = typer.Option(None, "--leader"),
+    leader_title: str | None = typer.Option(None, "--leader-title"),
+    citizens: int | None = typer.Option(None, "--citizens"),
+    topic: str | None = typer.Option(None, "--topic"),
+    outcome: str | None = typer.Option(None, "--outcome"),
+    petition: str | None = typer.Option(None, "--petition",
+                                        help="Ref of the petition; \"\" unlinks it."),
+) -> None:
+    """Correct a dialogue's fields, kept in its history.
+
+    Example: dantrack dialogue edit D2024-00003 --citizens 15 --leader "Hà Văn Bình"
+    """
+    from dantrack.services.meetings import edit_dialogue
+
+    with session(ctx, write=True) as s:
+        dialogue, changes = edit_dialogue(
+            s, ref, date=date, locality=locality, body=body, leader=leader,
+            leader_title=leader_title, citizens=citizens, topic=topic, outcome=outcome,
+            petition=petition)
+        if changes:
+            done(f"Edited dialogue {dialogue.ref}: {', '.join(changes)}")
+        else:
+            done(f"Dialogue {dialogue.ref} unchanged: the values given are the current ones")
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -88,7 +121,7 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The dialogue's ref."),
          fmt: Format = FORMAT_OPTION) -> None:
-    """Show one dialogue.
+    """Show one dialogue with its history.
 
     Example: dantrack dialogue show D2024-00003
     """
@@ -98,4 +131,4 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The dialogue's
 
     with session(ctx, write=False) as s:
         record = show_dialogue(s, ref)
-    render_record(record, Out(fmt.value))
+    render_record(record, Out(fmt.value), nested="history", nested_columns=HISTORY_COLUMNS)

@@ -7,6 +7,7 @@ import typer
 from dantrack.cli.common import (
     COLUMNS_OPTION,
     FORMAT_OPTION,
+    HISTORY_COLUMNS,
     LOCALITY_FILTER,
     YEAR_OPTION,
     Format,
@@ -82,7 +83,8 @@ def edit(
                                            help="Only for a meeting without visits."),
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
-    """Correct a meeting's fields; a meeting with visits takes its totals from them.
+    """Correct a meeting's fields, kept in its history; a meeting with visits takes its
+    totals from them.
 
     Example: dantrack meeting edit M2024-00007 --host "Nguyễn Văn An" --citizens 5
     """
@@ -137,4 +139,5 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's 
 
     with session(ctx, write=False) as s:
         record = show_meeting_book(s, ref)
-    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS)
+    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS,
+                  more=[("history", HISTORY_COLUMNS)])

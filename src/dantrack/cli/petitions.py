@@ -7,6 +7,7 @@ import typer
 from dantrack.cli.common import (
     COLUMNS_OPTION,
     FORMAT_OPTION,
+    HISTORY_COLUMNS,
     LOCALITY_FILTER,
     REVEAL_OPTION,
     YEAR_OPTION,
@@ -24,7 +25,6 @@ app = typer.Typer(help="Petitions (đơn): complaints, denunciations, recommenda
 
 TABLE_COLUMNS = ["ref", "kind", "received_on", "locality_name", "petitioner", "subject",
                  "due_on", "status", "outcome"]
-HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
 
 KIND_HELP = "complaint, denunciation, recommendation, reflection (or khiếu nại, tố cáo, …)."
 # Options of `petition add` (declared here to keep the command short).

@@ -38,7 +38,7 @@ def _update_model(name: str) -> Any:
         "petition": lambda: schemas.PetitionUpdate,
         "meeting": lambda: schemas.MeetingUpdate,
         "visit": lambda: schemas.VisitUpdate,
-        "dialogue": lambda: schemas.editable(schemas.DialogueCreate, name="DialogueAnswer"),
+        "dialogue": lambda: schemas.DialogueUpdate,
         "closure": lambda: schemas.editable(schemas.Closure, name="ClosureAnswer", keep=()),
         "locality": lambda: schemas.editable(schemas.LocalityCreate, name="LocalityAnswer",
                                              keep=()),
