@@ -481,8 +481,9 @@ def test_petition_add_failures(cli, tree, extra, code: int, message: str | None)
 
 def test_petition_add_rejects_an_unknown_kind(cli, tree) -> None:
     fails(add_petition(cli, kind="grievance"), 3,
-          "Error: invalid kind 'grievance': must be one of complaint, denunciation, "
-          "recommendation, reflection (or the Vietnamese word)\n")
+          "Error: invalid kind 'grievance': must be one of "
+          "complaint (khiếu nại), denunciation (tố cáo), "
+          "recommendation (kiến nghị), reflection (phản ánh)\n")
 
 
 def test_petition_add_refuses_a_taken_ref(cli, tree) -> None:

@@ -218,7 +218,7 @@ def test_invalid_rows_are_all_reported_and_nothing_is_written(tree, cli, tmp_pat
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert lines[0] == f"Error: 4 invalid rows in {path}; nothing was imported:"
-    assert lines[1].startswith("  line 3, kind 'grumble': must be one of complaint,")
+    assert lines[1].startswith("  line 3, kind 'grumble': must be one of complaint (khiếu nại),")
     assert lines[2] == "  line 4, received_on '31/02/2024': no such day in the calendar"
     assert lines[3] == "  line 5, locality 'Hà Nội': no locality with code or name 'Hà Nội'"
     assert lines[4].startswith("  line 6, phone '12345': expected")

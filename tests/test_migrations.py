@@ -33,7 +33,8 @@ ADDED = {"petition": {"secret", "field", "prior", "round", "forwarded_to", "repl
                       "returned_orgs", "returned_people", "disciplined",
                       "disciplined_officials", "prosecuted_cases", "prosecuted_people"},
          "locality": {"valid_from", "valid_to"},
-         "locality_successor": ALL, "visit": ALL, "visit_event": ALL}
+         "locality_successor": ALL, "visit": ALL, "visit_event": ALL,
+         "meeting_event": ALL, "dialogue_event": ALL}
 
 
 def first_sample_reports() -> dict[str, str]:

@@ -80,11 +80,14 @@ def test_field_prior_round_and_body_are_recorded_in_vietnamese_or_english(cli, t
     (("--round", "3"), "khiếu nại",
      "Error: invalid round 3: Input should be less than or equal to 2\n"),
     (("--field", "nông nghiệp"), "khiếu nại",
-     "Error: invalid field 'nông nghiệp': must be one of land, policy, administrative, "
-     "judicial, party, corruption, conduct, other (or the Vietnamese word)\n"),
+     "Error: invalid field 'nông nghiệp': must be one of land (đất đai, nhà ở / đất đai / "
+     "nhà ở), policy (chế độ chính sách / chính sách), administrative (hành "
+     "chính), judicial (tư pháp), party (Đảng), corruption (tham nhũng), conduct (công vụ), "
+     "other (khác)\n"),
     (("--prior", "twice"), "khiếu nại",
-     "Error: invalid prior 'twice': must be one of none, once, many, judgment (or the "
-     "Vietnamese word)\n"),
+     "Error: invalid prior 'twice': must be one of none (chưa giải quyết), once (đã giải "
+     "quyết lần đầu / lần đầu), many (đã giải quyết nhiều lần / nhiều lần), judgment (có bản "
+     "án / bản án)\n"),
 ])
 def test_a_wrong_field_prior_or_round_is_refused(cli, tree, database_url: str,
                                                  args: tuple[str, ...], kind: str,

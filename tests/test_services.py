@@ -339,8 +339,9 @@ def test_accepted_on_moves_the_deadline_and_may_not_precede_receipt(s) -> None:
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"kind": "grievance"}, "kind", "invalid kind 'grievance': must be one of complaint, "
-         "denunciation, recommendation, reflection (or the Vietnamese word)"),
+        ({"kind": "grievance"}, "kind", "invalid kind 'grievance': must be one of "
+         "complaint (khiếu nại), denunciation (tố cáo), "
+         "recommendation (kiến nghị), reflection (phản ánh)"),
         ({"received_on": "2024-02-30"}, "received_on",
          "invalid received_on '2024-02-30': no such day in the calendar"),
         ({"phone": "12345"}, "phone", "invalid phone '12345': expected a 10-digit mobile "

@@ -377,8 +377,8 @@ def test_parse_choice_rejects_unknown_words_listing_the_choices(text: str) -> No
     with pytest.raises(ValueError) as excinfo:
         parse_choice(PetitionKind, text, ALIASES[PetitionKind])
     assert str(excinfo.value) == (
-        "must be one of complaint, denunciation, recommendation, reflection "
-        "(or the Vietnamese word)"
+        "must be one of complaint (khiếu nại), denunciation (tố cáo), "
+        "recommendation (kiến nghị), reflection (phản ánh)"
     )
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, String, Table, create_engine, select  # noqa: F401  (db.create_engine: for tests)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
@@ -35,7 +35,6 @@ from dantrack.engines import (  # noqa: F401  (re-exported: dantrack.db is where
     _postgres_engine,
     _sqlite_engine,
     busy_timeout,
-    create_engine,
     default_path,
     locate,
     postgres_url,
@@ -51,8 +50,8 @@ if TYPE_CHECKING:
 
 # The schema revision this code writes, and every revision it can upgrade from, oldest first.
 # Compared with the alembic_version row on every open; tests pin both to dantrack.migrations.
-SCHEMA_REVISION = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_REVISION = "0008"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0008")
 
 TABLES = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
 _version_metadata = MetaData()
@@ -344,3 +343,4 @@ def check_schema(database: Database) -> None:
         f"the database {where} was written by a newer dantrack "
         f"(schema {revision}); upgrade dantrack to use it"
     )
+

@@ -14,14 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-
 from dantrack import urls
 from dantrack.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL
+    from sqlalchemy.engine import URL, Engine
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 MAX_BUSY_TIMEOUT = 2_147_483.0
@@ -86,6 +83,10 @@ def busy_timeout() -> float:
 
 
 def _sqlite_engine(path: Path, *, write: bool) -> Engine:
+    # SQLAlchemy is loaded here, not with the module: completion locates the database
+    # without it (dantrack.peek).
+    from sqlalchemy import create_engine, event
+
     timeout = busy_timeout()
     mode = "rw" if write else "ro"
     uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
@@ -166,6 +167,8 @@ def quiet_psycopg() -> None:
 
 
 def _postgres_engine(location: Location, *, write: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+
     url = postgres_url(location)
     query = {key: value for key, value in url.query.items() if isinstance(value, str)}
     # Server settings travel in the startup packet: no round trip per connection.

@@ -172,6 +172,32 @@ class PetitionEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
+class MeetingEvent(SQLModel, table=True):
+    """A meeting's history: its corrections (`meeting edit`, an import update)."""
+
+    __tablename__ = "meeting_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    at: str = Field(max_length=32)
+    operator: str = Field(max_length=NAME_MAX)
+    action: str = Field(max_length=20)
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class DialogueEvent(SQLModel, table=True):
+    """A dialogue's history: its corrections (`dialogue edit`, an import update)."""
+
+    __tablename__ = "dialogue_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dialogue_id: int = Field(foreign_key="dialogue.id", index=True)
+    at: str = Field(max_length=32)
+    operator: str = Field(max_length=NAME_MAX)
+    action: str = Field(max_length=20)
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
 class Visit(SQLModel, table=True):
     """One visit (lượt tiếp) of a reception meeting: a row of the reception book. It takes its
     meeting's unit and date; the meeting's citizens and delegations are its visits' sums."""

@@ -138,7 +138,11 @@ def table_text_plain(columns: Sequence[str], rows: Sequence[Sequence[Any]],
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None,
-                align_right: Sequence[bool] | None = None) -> None:
+                align_right: Sequence[bool] | None = None,
+                keys: Sequence[str] | None = None, picked: bool = False) -> None:
+    """A table: drawn on a terminal, plain text on a pipe. With `keys` (the field behind each
+    column) it is a list, fitted to the terminal's width (dantrack.tablefit): no value broken
+    across lines, running text cut with "…", columns dropped by priority; a pipe gets all."""
     if not is_terminal():
         if title:
             write(title)
@@ -147,43 +151,66 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
     from rich import box  # noqa: TID251  (the renderer)
     from rich.table import Table  # noqa: TID251  (the renderer)
 
-    align = align_right or [False] * len(columns)
+    console = _console()
+    texts = [[visible(cell(v)) for v in row] for row in rows]
+    align = list(align_right or [False] * len(columns))
     table = Table(title=visible(title) if title else None, box=box.SIMPLE_HEAVY,
                   header_style="bold", title_justify="left")
-    for name, right in zip(columns, align, strict=True):
-        table.add_column(name, justify="right" if right else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*[visible(cell(v)) for v in row])
-    _console().print(table)
+    if keys is None:
+        for name, right in zip(columns, align, strict=True):
+            table.add_column(name, justify="right" if right else "left", overflow="fold")
+        for row in texts:
+            table.add_row(*row)
+        console.print(table)
+        return
+    from dantrack.tablefit import fit
+
+    # The box draws a blank edge each side; PADDING counts one of them with each divider.
+    chosen = fit(keys, columns, texts, console.width - 1, keep_empty=picked)
+    for i, cells, cut in zip(chosen.shown, chosen.widths, chosen.cut, strict=True):
+        table.add_column(columns[i], justify="right" if align[i] else "left", width=cells,
+                         no_wrap=True, overflow="ellipsis" if cut else "fold")
+    for row in texts:
+        table.add_row(*[row[i] for i in chosen.shown])
+    console.print(table)
 
 
 def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],
-                table_columns: Sequence[str], headers: dict[str, str] | None = None) -> None:
+                table_columns: Sequence[str], headers: dict[str, str] | None = None,
+                columns: Sequence[str] | None = None) -> None:
     """A list of records: all fields in json and csv (a header even when there are no
-    records), the chosen columns in the table."""
+    records), the chosen columns in the table; `columns` (--columns) picks for every format."""
+    fields = [name for name in model.model_fields if name != "history"]
     if fmt is Format.json:
-        write(json_text([r.model_dump(mode="json", exclude_none=False) for r in records]))
+        keep = set(columns) if columns else None
+        write(json_text([r.model_dump(mode="json", exclude_none=False, include=keep)
+                         for r in records]))
         return
     if fmt is Format.csv:
-        columns = [name for name in model.model_fields if name != "history"]
-        write(csv_text(columns, ([getattr(r, c) for c in columns] for r in records)))
+        chosen = list(columns or fields)
+        write(csv_text(chosen, ([getattr(r, c) for c in chosen] for r in records)))
         return
-    names = [(headers or {}).get(c, c) for c in table_columns]
-    rows = [[getattr(r, c) for c in table_columns] for r in records]
+    shown = list(columns or table_columns)
+    names = [(headers or {}).get(c, c) for c in shown]
+    rows = [[getattr(r, c) for c in shown] for r in records]
     if fmt is Format.markdown:
         write(markdown_text(names, rows))
         return
-    print_table(names, rows)
+    print_table(names, rows, keys=shown, picked=bool(columns))
 
 
 def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
-                  nested_columns: Sequence[str] = ()) -> None:
-    """One record: field/value lines in the table, an object in json, one row in csv."""
+                  nested_columns: Sequence[str] = (),
+                  more: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+    """One record: field/value lines in the table, an object in json, one row in csv. Its
+    lists (`nested`, then `more`: name and columns) follow the table, each a table of its own."""
     data = record.model_dump(mode="json")
     if fmt is Format.json:
         write(json_text(data))
         return
-    children = data.pop(nested, None) if nested else None
+    lists = [(nested, nested_columns)] if nested else []
+    lists += list(more)
+    children = {name: data.pop(name, None) for name, _ in lists}
     if fmt is Format.csv:
         write(csv_text(list(data), [list(data.values())]))
         return
@@ -192,13 +219,15 @@ def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
         write(markdown_text(["field", "value"], field_rows))
     else:
         print_table(["field", "value"], field_rows)
-    if children:
-        rows = [[cell(child.get(c)) for c in nested_columns] for child in children]
+    for name, columns in lists:
+        if not children[name]:
+            continue
+        rows = [[cell(child.get(c)) for c in columns] for child in children[name]]
         write("")
         if fmt is Format.markdown:
-            write(markdown_text(list(nested_columns), rows))
+            write(markdown_text(list(columns), rows))
         else:
-            print_table(list(nested_columns), rows, title=nested)
+            print_table(list(columns), rows, title=name)
 
 
 def message(text: str) -> None:

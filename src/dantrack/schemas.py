@@ -421,6 +421,7 @@ def editable(model: type[BaseModel], *, name: str, keep: tuple[str, ...] = ("ref
 PetitionUpdate = editable(PetitionCreate, name="PetitionUpdate")
 VisitUpdate = editable(VisitCreate, name="VisitUpdate")
 MeetingUpdate = editable(MeetingCreate, name="MeetingUpdate")
+DialogueUpdate = editable(DialogueCreate, name="DialogueUpdate")
 
 
 class Closure(_Input):
@@ -531,7 +532,11 @@ VisitPublic = _public("VisitPublic", VisitCreate, "visit", date=(dt.date, ...),
                       locality=(str, ...))
 # `meeting show`: a meeting with the refs of its petitions and its visits.
 MeetingShown = create_model("MeetingShown", __base__=MeetingPublic,
-                            petitions=(list[str], []), visits=(list[VisitPublic], []))
+                            petitions=(list[str], []), visits=(list[VisitPublic], []),
+                            history=(list[EventPublic], []))
+# `dialogue show`: a dialogue with its history.
+DialogueShown = create_model("DialogueShown", __base__=DialoguePublic,
+                             history=(list[EventPublic], []))
 
 
 def _petition_public() -> type[BaseModel]:

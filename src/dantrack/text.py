@@ -85,7 +85,7 @@ KEY_RULE = "must be printable ASCII (letters, digits, signs) without spaces or l
 
 def token(text: str) -> str:
     """Fold a word for vocabulary lookup: "Khiếu nại" → "khieu_nai"."""
-    return re.sub(r"[\s\-]+", "_", fold(text))
+    return re.sub(r"[\s,\-]+", "_", fold(text))
 
 
 def parse_choice(enum: type[E], value: str, aliases: dict[str, str] | None = None) -> E:
@@ -97,8 +97,9 @@ def parse_choice(enum: type[E], value: str, aliases: dict[str, str] | None = Non
     try:
         return enum(key)
     except ValueError:
-        choices = ", ".join(m.value for m in enum)
-        raise ValueError(f"must be one of {choices} (or the Vietnamese word)") from None
+        from dantrack.vocab import accepted_words
+
+        raise ValueError(f"must be one of {accepted_words(enum)}") from None
 
 
 def parse_field_choice(enum: type[E], value: str, field: str) -> E:

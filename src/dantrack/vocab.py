@@ -114,105 +114,107 @@ VERDICTS_BY_KIND: dict[PetitionKind, frozenset[Verdict]] = {
 # Outcomes that mean the matter lies outside the receiving body's competence.
 OUTSIDE_COMPETENCE = frozenset({Outcome.guided, Outcome.forwarded, Outcome.chased})
 
-# Vietnamese words accepted for each value, written without diacritics: input is folded
-# (case and diacritics removed, spaces and dashes made one underscore) before lookup.
-ALIASES: dict[type[StrEnum], dict[str, str]] = {
+# The Vietnamese words for each value, as people write them: the first is the word a table or
+# form shows, the others are accepted on input too. Input is folded (case and diacritics
+# removed, spaces and dashes made one underscore) before lookup, so "Khieu nai" and "KHIẾU-NẠI"
+# are "khiếu nại".
+WORDS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
     PetitionKind: {
-        "khieu_nai": "complaint",
-        "to_cao": "denunciation",
-        "kien_nghi": "recommendation",
-        "phan_anh": "reflection",
+        "complaint": ("khiếu nại",),
+        "denunciation": ("tố cáo",),
+        "recommendation": ("kiến nghị",),
+        "reflection": ("phản ánh",),
     },
     Channel: {
-        "truc_tiep": "in_person",
-        "buu_dien": "mail",
-        "thu": "mail",
-        "truc_tuyen": "online",
-        "dien_thoai": "phone",
-        "chuyen_den": "forwarded",
+        "in_person": ("trực tiếp",),
+        "mail": ("bưu điện", "thư"),
+        "online": ("trực tuyến",),
+        "phone": ("điện thoại",),
+        "forwarded": ("chuyển đến",),
     },
-    Competence: {"thuoc_tham_quyen": "own", "khong_thuoc_tham_quyen": "other"},
+    Competence: {"own": ("thuộc thẩm quyền",), "other": ("không thuộc thẩm quyền",)},
     Outcome: {
-        "da_giai_quyet": "resolved",
-        "giai_quyet": "resolved",
-        "rut_don": "withdrawn",
-        "huong_dan": "guided",
-        "chuyen_don": "forwarded",
-        "chuyen": "forwarded",
-        "don_doc": "chased",
-        "don_doc_giai_quyet": "chased",
-        "khong_xu_ly": "dismissed",
-        "luu_don": "dismissed",
+        "resolved": ("đã giải quyết", "giải quyết"),
+        "withdrawn": ("rút đơn",),
+        "guided": ("hướng dẫn",),
+        "forwarded": ("chuyển đơn", "chuyển"),
+        "chased": ("đôn đốc", "đôn đốc giải quyết"),
+        "dismissed": ("không xử lý", "lưu đơn"),
     },
     PetitionField: {
-        "dat_dai": "land",
-        "nha_o": "land",
-        "dat_dai_nha_o": "land",
-        "che_do_chinh_sach": "policy",
-        "chinh_sach": "policy",
-        "hanh_chinh": "administrative",
-        "tu_phap": "judicial",
-        "dang": "party",
-        "tham_nhung": "corruption",
-        "cong_vu": "conduct",
-        "khac": "other",
+        "land": ("đất đai, nhà ở", "đất đai", "nhà ở"),
+        "policy": ("chế độ chính sách", "chính sách"),
+        "administrative": ("hành chính",),
+        "judicial": ("tư pháp",),
+        "party": ("Đảng",),
+        "corruption": ("tham nhũng",),
+        "conduct": ("công vụ",),
+        "other": ("khác",),
     },
     Prior: {
-        "chua_giai_quyet": "none",
-        "lan_dau": "once",
-        "da_giai_quyet_lan_dau": "once",
-        "nhieu_lan": "many",
-        "da_giai_quyet_nhieu_lan": "many",
-        "ban_an": "judgment",
-        "co_ban_an": "judgment",
+        "none": ("chưa giải quyết",),
+        "once": ("đã giải quyết lần đầu", "lần đầu"),
+        "many": ("đã giải quyết nhiều lần", "nhiều lần"),
+        "judgment": ("có bản án", "bản án"),
     },
-    MeetingKind: {"thuong_xuyen": "regular", "dinh_ky": "periodic", "dot_xuat": "unscheduled"},
+    MeetingKind: {
+        "regular": ("thường xuyên",), "periodic": ("định kỳ",), "unscheduled": ("đột xuất",),
+    },
     # SPEC §1 "Localities": the Vietnamese words for each level. "Thành phố" alone names a
     # province or a district, so only its long forms are taken.
     Level: {
-        "tinh": "province",
-        "thanh_pho_truc_thuoc_trung_uong": "province",
-        "huyen": "district",
-        "quan": "district",
-        "thi_xa": "district",
-        "thanh_pho_thuoc_tinh": "district",
-        "xa": "commune",
-        "phuong": "commune",
-        "thi_tran": "commune",
-        "dac_khu": "commune",
-        "thon": "village",
-        "xom": "village",
-        "ban": "village",
-        "to_dan_pho": "village",
-        "to": "village",
+        "province": ("tỉnh", "thành phố trực thuộc trung ương"),
+        "district": ("huyện", "quận", "thị xã", "thành phố thuộc tỉnh"),
+        "commune": ("xã", "phường", "thị trấn", "đặc khu"),
+        "village": ("thôn", "xóm", "bản", "tổ dân phố", "tổ"),
     },
     Body: {
-        "dang": "party",
-        "chinh_quyen": "government",
-        "mat_tran": "front",
-        "khac": "other",
+        "party": ("Đảng",),
+        "government": ("chính quyền",),
+        "front": ("Mặt trận",),
+        "other": ("khác",),
     },
     Direction: {
-        "tiep_nhan": "accepted",
-        "thu_ly": "accepted",
-        "huong_dan": "guided",
-        "chuyen_don": "forwarded",
-        "chuyen": "forwarded",
+        "accepted": ("tiếp nhận", "thụ lý"),
+        "guided": ("hướng dẫn",),
+        "forwarded": ("chuyển đơn", "chuyển"),
     },
 }
 
 # Verdict words depend on the kind: "đúng" upholds a complaint but founds a denunciation.
-VERDICT_ALIASES: dict[PetitionKind, dict[str, str]] = {
+VERDICT_WORDS: dict[PetitionKind, dict[str, tuple[str, ...]]] = {
     PetitionKind.complaint: {
-        "dung": "upheld",
-        "dung_mot_phan": "partly_upheld",
-        "sai": "rejected",
-        "sai_toan_bo": "rejected",
+        "upheld": ("đúng",),
+        "partly_upheld": ("đúng một phần",),
+        "rejected": ("sai", "sai toàn bộ"),
     },
     PetitionKind.denunciation: {
-        "dung": "founded",
-        "dung_mot_phan": "partly_founded",
-        "sai": "unfounded",
-        "sai_toan_bo": "unfounded",
+        "founded": ("đúng",),
+        "partly_founded": ("đúng một phần",),
+        "unfounded": ("sai", "sai toàn bộ"),
     },
 }
+
+
+def _folded(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    from dantrack.text import token
+
+    return {token(word): value for value, forms in words.items() for word in forms}
+
+
+# The words above as input lookup wants them: folded word → value.
+ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    enum: _folded(words) for enum, words in WORDS.items()
+}
+VERDICT_ALIASES: dict[PetitionKind, dict[str, str]] = {
+    kind: _folded(words) for kind, words in VERDICT_WORDS.items()
+}
+
+
+def accepted_words(enum: type[StrEnum], words: dict[str, tuple[str, ...]] | None = None,
+                   values: object = None) -> str:
+    """The values an error lists, each with its Vietnamese words: "complaint (khiếu nại), …"."""
+    words = WORDS.get(enum, {}) if words is None else words
+    chosen = [m.value for m in enum] if values is None else list(values)  # type: ignore[call-overload]
+    return ", ".join(f"{value} ({' / '.join(words[value])})" if value in words else value
+                     for value in chosen)

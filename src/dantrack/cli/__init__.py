@@ -12,9 +12,20 @@ from typer.core import TyperGroup
 from dantrack import __version__
 from dantrack.cli import common
 
+# click's exceptions, from wherever this typer takes click (its own copy, or the package).
+_click = sys.modules[typer.BadParameter.__module__]
+
 
 class DantrackGroup(TyperGroup):
     """The one boundary where a DantrackError becomes 'Error: …' on stderr and an exit code."""
+
+    def get_command(self, ctx, name):  # type: ignore[no-untyped-def]
+        command = super().get_command(ctx, name)
+        if command is not None and os.environ.get("_DANTRACK_COMPLETE"):
+            from dantrack.cli import completion
+
+            completion.attach(command)  # values to complete: only when a shell asks
+        return command
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         from dantrack.errors import DantrackError
@@ -22,6 +33,8 @@ class DantrackGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
+        except _click.NoSuchOption as exc:
+            raise _misplaced(exc) from None
         except DantrackError as exc:
             # A message may quote stored text (a locality's name): it must not drive the terminal.
             typer.echo(f"Error: {visible(exc.message)}", err=True)
@@ -39,6 +52,23 @@ class DantrackGroup(TyperGroup):
             verb = "read or write" if exc.errno == errno.EIO else "write"  # EIO: either way
             typer.echo(f"Error: cannot {verb} {what}: {exc.strerror}", err=True)
             raise typer.Exit(1 if stdout else 4) from None
+
+
+# The options of dantrack itself, which go before the command.
+ROOT_OPTIONS = ("--db", "--version")
+
+
+def _misplaced(exc):  # type: ignore[no-untyped-def]
+    """`dantrack petition list --db X`: say where --db belongs instead of 'no such option'."""
+    if exc.option_name not in ROOT_OPTIONS:
+        return exc
+    command = exc.ctx.command_path if exc.ctx else "dantrack COMMAND"
+    words = command.split(" ", 1)
+    rest = f" {words[1]}" if len(words) > 1 else ""
+    example = f"{words[0]} --db PATH{rest} …" if exc.option_name == "--db" else "dantrack --version"
+    return _click.UsageError(
+        f"{exc.option_name} is an option of dantrack itself and goes before the command: "
+        f"{example}", ctx=exc.ctx)
 
 
 # A full disk, an I/O error, over the quota, past the file size limit, a read-only file system.
@@ -83,7 +113,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,6 +33,11 @@ class ReportFormat(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+# The columns of a record's history, as `show` lists it.
+HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
+COLUMNS_OPTION = typer.Option(
+    None, "--columns", metavar="A,B,…",
+    help="Only these columns, by field name (those of --format csv), e.g. ref,kind,status.")
 YEAR_OPTION = typer.Option(None, "--year", help="Only this year.", min=FIRST_YEAR,
                            max=LAST_YEAR)
 LOCALITY_FILTER = typer.Option(
@@ -128,13 +133,33 @@ def _has_surrogates(text: str) -> bool:
     return False
 
 
-def ask(value: Any, option: str, label: str, *, default: Any = None) -> Any:
-    """A required option: prompted for on a terminal, a usage error (exit 2) otherwise."""
+def ask(value: Any, option: str, label: str, *, default: Any = None,
+        check: Callable[[str], None] | None = None) -> Any:
+    """A required option: prompted for on a terminal, a usage error (exit 2) otherwise. The
+    answer is checked as it is given (cli.prompts makes the checks): a wrong one says why and
+    the question comes again."""
     if value is not None and value != "":
         return value
     if sys.stdin.isatty() and sys.stdout.isatty():
-        return typer.prompt(label, default=default)
+        return typer.prompt(label, default=default, value_proc=_answer(check))
     raise MissingOption(option)
+
+
+def _answer(check: Callable[[str], None] | None) -> Callable[[str], str]:
+    def proc(text: str) -> str:
+        from dantrack.errors import DantrackError
+
+        text = text.strip()
+        if not text:
+            raise typer.BadParameter("an answer is needed")
+        if check is not None:
+            try:
+                check(text)
+            except DantrackError as exc:  # the prompt shows it and asks again
+                raise typer.BadParameter(exc.message) from None
+        return text
+
+    return proc
 
 
 class MissingOption(typer.BadParameter):
@@ -158,6 +183,19 @@ def output_stream(ctx: typer.Context, stack: Any, output: str, *, binary: bool =
         return stack.enter_context(output_file(output, database=database, binary=binary))
     except CannotWrite as exc:  # no such directory, no permission: a usage error
         raise typer.BadParameter(exc.message, param_hint="'--output'") from None
+
+
+def pick_columns(text: str | None, model: Any) -> list[str] | None:
+    """--columns: field names of the list's records, in the order given; exit 2 otherwise."""
+    if not text:
+        return None
+    fields = [name for name in model.model_fields if name != "history"]
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    wrong = [name for name in chosen if name not in fields] or ([] if chosen else [text])
+    if wrong:
+        raise typer.BadParameter(f"unknown column {wrong[0]!r}; the columns are "
+                                 f"{', '.join(fields)}", param_hint="'--columns'")
+    return chosen
 
 
 def done(text: str) -> None:

@@ -9,7 +9,8 @@ import typer
 
 from dantrack.cli.common import check_arguments, done
 
-app = typer.Typer(help="The database itself: schema upgrades, integrity checks, backups and restores.",
+app = typer.Typer(help="The database itself: schema upgrades, integrity checks, backups and restores.\n\n"
+                  "Example: dantrack db backup ~/dantrack-2024-12-31.sqlite",
                   no_args_is_help=True)
 
 

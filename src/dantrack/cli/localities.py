@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from dantrack.cli.common import FORMAT_OPTION, Format, ask, done, session
+from dantrack.cli.common import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    Format,
+    ask,
+    done,
+    pick_columns,
+    session,
+)
 
 app = typer.Typer(help="Localities: the administrative tree (province > district > commune …), "
-                       "over time.", no_args_is_help=True)
+                       "over time.\n\nExample: dantrack locality list --under \"Bắc Kạn\" --on 2024-12-31", no_args_is_help=True)
 
 COLUMNS = ["code", "name", "level", "parent", "parent_name", "valid_from", "valid_to"]
 LEVEL_HELP = "province, district, commune, village (or tỉnh, huyện, xã, thôn …)."
@@ -31,9 +39,12 @@ def add(
 
     Example: dantrack locality add 01864 "Xã Dương Quang" --level commune --parent 058
     """
+    from dantrack.cli import prompts
     from dantrack.services.localities import add_locality
+    from dantrack.vocab import Level
 
-    level = ask(level, "--level", "Level (province, district, commune, village)")
+    level = ask(level, "--level", prompts.choices("Level", Level),
+                check=prompts.field("locality", "level"))
     with session(ctx, write=True) as s:
         row = add_locality(s, code=code, name=name, level=level, parent=parent,
                            valid_from=valid_from, valid_to=valid_to)
@@ -93,6 +104,7 @@ def list_(
     on: str | None = typer.Option(None, "--on", help="The tree on this day; default: today."),
     every: bool = typer.Option(False, "--all", help="Every unit, ended and future ones too."),
     under: str | None = typer.Option(None, "--under", help="Only this locality's subtree."),
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List localities in tree order.
@@ -107,7 +119,8 @@ def list_(
     when = day(on, "--on") if on else None
     with session(ctx, write=False) as s:
         records = public_localities(s, list_localities(s, on=when, under=under, every=every))
-    render_list(records, Out(fmt.value), model=LocalityPublic, table_columns=COLUMNS)
+    render_list(records, Out(fmt.value), model=LocalityPublic, table_columns=COLUMNS,
+                columns=pick_columns(columns, LocalityPublic))
 
 
 @app.command("show")

@@ -5,16 +5,20 @@ from __future__ import annotations
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
+    HISTORY_COLUMNS,
     LOCALITY_FILTER,
     YEAR_OPTION,
     Format,
     ask,
     done,
+    pick_columns,
     session,
 )
 
-app = typer.Typer(help="Reception meetings (tiếp công dân).", no_args_is_help=True)
+app = typer.Typer(help="Reception meetings (tiếp công dân).\n\n"
+                  "Example: dantrack meeting show M2024-00007", no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "date", "locality_name", "kind", "body", "host", "citizens",
                  "delegations"]
@@ -42,12 +46,18 @@ def add(
 
     Example: dantrack meeting add --date 15/03/2024 --locality "Ba Bể" --kind periodic --body government --citizens 4
     """
+    from dantrack.cli import prompts
     from dantrack.services.meetings import add_meeting
+    from dantrack.vocab import Body, MeetingKind
 
+    date = ask(date, "--date", "Date", check=prompts.field("meeting", "date"))
     fields = dict(
-        date=ask(date, "--date", "Date"), locality=ask(locality, "--locality", "Locality"),
-        kind=ask(kind, "--kind", "Kind (regular, periodic, unscheduled)"),
-        body=ask(body, "--body", "Body (party, government, front, other)"),
+        date=date,
+        locality=ask(locality, "--locality", "Locality", check=prompts.locality(ctx, date)),
+        kind=ask(kind, "--kind", prompts.choices("Kind", MeetingKind),
+                 check=prompts.field("meeting", "kind")),
+        body=ask(body, "--body", prompts.choices("Body", Body),
+                 check=prompts.field("meeting", "body")),
         host=host, host_title=host_title, place=place, citizens=citizens,
         delegations=delegations, note=note, ref=ref,
     )
@@ -73,7 +83,8 @@ def edit(
                                            help="Only for a meeting without visits."),
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
-    """Correct a meeting's fields; a meeting with visits takes its totals from them.
+    """Correct a meeting's fields, kept in its history; a meeting with visits takes its
+    totals from them.
 
     Example: dantrack meeting edit M2024-00007 --host "Nguyễn Văn An" --citizens 5
     """
@@ -96,6 +107,7 @@ def list_(
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,
     body: str | None = BODY_FILTER,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List reception meetings.
@@ -110,7 +122,8 @@ def list_(
     with session(ctx, write=False) as s:
         records = list_meetings(s, year=year, locality=locality, body=body)
     render_list(records, Out(fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"})
+                headers={"locality_name": "locality"},
+                columns=pick_columns(columns, MeetingPublic))
 
 
 @app.command("show")
@@ -126,4 +139,5 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's 
 
     with session(ctx, write=False) as s:
         record = show_meeting_book(s, ref)
-    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS)
+    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS,
+                  more=[("history", HISTORY_COLUMNS)])

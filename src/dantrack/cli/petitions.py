@@ -5,24 +5,26 @@ from __future__ import annotations
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
+    HISTORY_COLUMNS,
     LOCALITY_FILTER,
     REVEAL_OPTION,
     YEAR_OPTION,
     Format,
     ask,
     done,
+    pick_columns,
     session,
     today,
 )
 from dantrack.vocab import Status
 
 app = typer.Typer(help="Petitions (đơn): complaints, denunciations, recommendations, "
-                  "reflections.", no_args_is_help=True)
+                  "reflections.\n\nExample: dantrack petition list --status overdue --locality \"Na Rì\"", no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "kind", "received_on", "locality_name", "petitioner", "subject",
                  "due_on", "status", "outcome"]
-HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
 
 KIND_HELP = "complaint, denunciation, recommendation, reflection (or khiếu nại, tố cáo, …)."
 # Options of `petition add` (declared here to keep the command short).
@@ -87,14 +89,19 @@ def add(
 
     Example: dantrack petition add --kind "khiếu nại" --received-on 01/03/2024 --locality "Ba Bể" --petitioner "Hoàng Văn Sơn" --subject "Đền bù đất"
     """
+    from dantrack.cli import prompts
     from dantrack.services.petitions import add_petition
+    from dantrack.vocab import PetitionKind
 
+    kind = ask(kind, "--kind", prompts.choices("Kind", PetitionKind),
+               check=prompts.field("petition", "kind"))
+    received_on = ask(received_on, "--received-on", "Received on", default=today().isoformat(),
+                      check=prompts.field("petition", "received_on"))
     fields = dict(
-        kind=ask(kind, "--kind", "Kind (complaint, denunciation, recommendation, reflection)"),
-        received_on=ask(received_on, "--received-on", "Received on",
-                        default=today().isoformat()),
-        locality=ask(locality, "--locality", "Locality"),
-        subject=ask(subject, "--subject", "Subject"),
+        kind=kind, received_on=received_on,
+        locality=ask(locality, "--locality", "Locality",
+                     check=prompts.locality(ctx, received_on)),
+        subject=ask(subject, "--subject", "Subject", check=prompts.field("petition", "subject")),
         channel=channel, petitioner=petitioner, id_number=id_number, phone=phone,
         address=address, signatories=signatories, meeting=meeting, competence=competence,
         accepted_on=accepted_on, complex=complex_, remote=remote, duplicate_of=duplicate_of,
@@ -182,8 +189,11 @@ def close(
     from dantrack.services.petitions import close_petition
 
     results = {name: value for name, value in locals().items() if name in _RESULT_OPTIONS}
-    outcome = ask(outcome, "--outcome", "Outcome (resolved, withdrawn, guided, forwarded, "
-                  "chased, dismissed)")
+    from dantrack.cli import prompts
+    from dantrack.vocab import Outcome
+
+    outcome = ask(outcome, "--outcome", prompts.choices("Outcome", Outcome),
+                  check=prompts.field("closure", "outcome"))
     with session(ctx, write=True) as s:
         petition = close_petition(s, ref, outcome=outcome, verdict=verdict,
                                   closed_on=on or today(), note=note, **results)
@@ -286,6 +296,7 @@ def list_(
     search: str | None = typer.Option(None, "--search", "-s",
                                       help="Words in names or subject, any diacritics."),
     reveal: bool = REVEAL_OPTION,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List petitions.
@@ -302,4 +313,5 @@ def list_(
             s, today=today(), year=year, locality=locality, kind=kind,
             status=status, search=search, reveal=reveal)
     render_list(records, Out(fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"})
+                headers={"locality_name": "locality"},
+                columns=pick_columns(columns, PetitionPublic))

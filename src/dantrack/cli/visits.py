@@ -7,6 +7,7 @@ import contextlib
 import typer
 
 from dantrack.cli.common import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
     LOCALITY_FILTER,
     REVEAL_OPTION,
@@ -14,10 +15,12 @@ from dantrack.cli.common import (
     Format,
     ask,
     done,
+    pick_columns,
     session,
 )
 
-app = typer.Typer(help="Visits (lượt tiếp): the rows of a reception meeting's book.",
+app = typer.Typer(help="Visits (lượt tiếp): the rows of a reception meeting's book.\n\n"
+                  "Example: dantrack visit list --meeting M2024-00007",
                   no_args_is_help=True)
 
 TABLE_COLUMNS = ["ref", "meeting", "date", "people", "group", "kind", "direction",
@@ -53,13 +56,18 @@ def add(
 
     Example: dantrack visit add --meeting M2024-00007 --people 6 --group --kind "khiếu nại" --direction "tiếp nhận" --subject "Đền bù đất"
     """
+    from dantrack.cli import prompts
     from dantrack.services.visits import add_visit
+    from dantrack.vocab import Direction, PetitionKind
 
     fields = dict(
-        meeting=ask(meeting, "--meeting", "Meeting ref"), people=people, group=group,
-        kind=ask(kind, "--kind", "Kind (complaint, denunciation, recommendation, reflection)"),
+        meeting=ask(meeting, "--meeting", "Meeting ref", check=prompts.meeting(ctx)),
+        people=people, group=group,
+        kind=ask(kind, "--kind", prompts.choices("Kind", PetitionKind),
+                 check=prompts.field("visit", "kind")),
         petition=petition,
-        direction=ask(direction, "--direction", "Direction (accepted, guided, forwarded)"),
+        direction=ask(direction, "--direction", prompts.choices("Direction", Direction),
+                      check=prompts.field("visit", "direction")),
         delegated=delegated, visitor=visitor, id_number=id_number, phone=phone,
         address=address, subject=subject, note=note, ref=ref,
     )
@@ -111,6 +119,7 @@ def list_(
     locality: str | None = LOCALITY_FILTER,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
     reveal: bool = REVEAL_OPTION,
+    columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
     output: str | None = typer.Option(None, "--output", "-o",
                                       help="Write to this file instead of stdout."),
@@ -131,6 +140,7 @@ def list_(
     with contextlib.ExitStack() as stack:
         if output:
             stack.enter_context(contextlib.redirect_stdout(_output_stream(ctx, stack, output)))
-        render_list(records, Out(fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS)
+        render_list(records, Out(fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS,
+                columns=pick_columns(columns, VisitPublic))
     if output:
         done(f"Listed {len(records)} visits to {output}")

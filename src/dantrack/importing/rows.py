@@ -21,6 +21,7 @@ from dantrack.importing.model import Pending, RowProblem
 from dantrack.kinds import CLOSE_FIELDS, KINDS, Kind
 from dantrack.models import Dialogue, Locality, Meeting, Petition
 from dantrack.schemas import TODAY, DialogueCreate, LocalityCreate, MeetingCreate, describe_error
+from dantrack.services import history
 from dantrack.text import fold, strip_prefix
 from dantrack.text import key as ref_key
 
@@ -78,6 +79,8 @@ class Rows(ABC):
         values["locality_id"] = item.values["locality_id"]
         values.update(self.links(imp, item))
         imp.session.execute(update(table).where(table.c.id == current["id"]).values(**values))
+        # As `meeting edit` and `dialogue edit`: the correction is kept in the history.
+        history.record_edit(imp.session, table.name, current["id"], changes)
 
     def links(self, imp: Importer, item: Pending) -> dict[str, Any]:
         """Columns that reference other records, by id (none by default)."""

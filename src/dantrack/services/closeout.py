@@ -22,11 +22,13 @@ from dantrack.text import parse_choice
 from dantrack.vocab import (
     OUTSIDE_COMPETENCE,
     VERDICT_ALIASES,
+    VERDICT_WORDS,
     VERDICTS_BY_KIND,
     Competence,
     Outcome,
     PetitionKind,
     Verdict,
+    accepted_words,
 )
 
 # What a close-out reads of the petition, and what it may change.
@@ -137,9 +139,12 @@ def check_verdict(kind: PetitionKind, verdict: Verdict, text: str | None = None)
 def parse_verdict(kind: PetitionKind, text: str) -> Verdict:
     try:
         return parse_choice(Verdict, text, VERDICT_ALIASES.get(kind, {}))
-    except ValueError as exc:
-        raise InvalidInput(f"invalid verdict {text!r}: {exc}", field="verdict",
-                           value=text, reason=str(exc)) from None
+    except ValueError:
+        words = VERDICT_WORDS.get(kind, {})
+        reason = (f"a {kind.value}'s verdict is one of {accepted_words(Verdict, words, words)}"
+                  if words else f"a {kind.value} takes no verdict")
+        raise InvalidInput(f"invalid verdict {text!r}: {reason}", field="verdict",
+                           value=text, reason=reason) from None
 
 
 def check_close_out(kind: PetitionKind, received_on: dt.date, closure: Closure) -> Verdict | None:

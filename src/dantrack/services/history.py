@@ -60,6 +60,28 @@ def record(session: Session, petition: Petition, action: str,
     return event
 
 
+def _owners() -> dict[str, tuple[type, str]]:
+    """The kinds of record with a history of corrections: their event table and its key."""
+    from dantrack.models import DialogueEvent, MeetingEvent
+
+    return {"meeting": (MeetingEvent, "meeting_id"), "dialogue": (DialogueEvent, "dialogue_id")}
+
+
+def record_edit(session: Session, kind: str, record_id: int,
+                changes: dict[str, list[Any]]) -> None:
+    """A correction of a meeting or dialogue, {field: [old, new]}, in its history."""
+    event_model, key = _owners()[kind]
+    session.add(event_model(**{key: record_id}, at=now(), operator=operator(),
+                            action="edited", changes=encode(changes)))
+
+
+def edits(session: Session, kind: str, record_id: int) -> list[Any]:
+    """A meeting's or dialogue's history, oldest first."""
+    event_model, key = _owners()[kind]
+    return list(session.exec(select(event_model).where(getattr(event_model, key) == record_id)
+                             .order_by(event_model.id)))
+
+
 def events(session: Session, petition: Petition) -> list[PetitionEvent]:
     return list(session.exec(select(PetitionEvent).where(PetitionEvent.petition_id == petition.id)
                              .order_by(PetitionEvent.id)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -11,12 +12,16 @@ from dantrack.models import Dialogue, Locality, Meeting, Petition, Visit
 from dantrack.schemas import (
     DialogueCreate,
     DialoguePublic,
+    DialogueShown,
+    DialogueUpdate,
+    EventPublic,
     MeetingCreate,
     MeetingPublic,
     MeetingShown,
     MeetingUpdate,
     validate,
 )
+from dantrack.services import history
 from dantrack.services.localities import in_year_and_territory, placed
 from dantrack.services.refs import claim_ref, new_ref
 from dantrack.text import parse_field_choice
@@ -47,6 +52,13 @@ def insert_meeting(session: Session, data: MeetingCreate) -> Meeting:
     return meeting
 
 
+def _petition_id(session: Session, ref: str) -> int:
+    petition = session.exec(select(Petition).where(Petition.ref == ref.strip())).first()
+    if petition is None:
+        raise NotFound(f"petition: no petition with ref {ref!r}")
+    return petition.id  # type: ignore[return-value]
+
+
 def add_dialogue(session: Session, **fields: Any) -> Dialogue:
     return insert_dialogue(session, validate(DialogueCreate, fields))
 
@@ -56,10 +68,7 @@ def insert_dialogue(session: Session, data: DialogueCreate) -> Dialogue:
     locality = placed(session, data.locality, data.date)
     petition_id = None
     if data.petition:
-        petition = session.exec(select(Petition).where(Petition.ref == data.petition)).first()
-        if petition is None:
-            raise NotFound(f"petition: no petition with ref {data.petition!r}")
-        petition_id = petition.id
+        petition_id = _petition_id(session, data.petition)
     values = data.model_dump(exclude={"ref", "locality", "petition"})
     dialogue = Dialogue(ref=data.ref or new_ref(session, "D", data.date.year),
                         locality_id=locality.id, petition_id=petition_id, **values)
@@ -113,7 +122,8 @@ def show_meeting_book(session: Session, ref: str) -> MeetingShown:
     petitions = session.scalars(select(Petition.ref).where(Petition.meeting_id == meeting_id)
                                 .order_by(Petition.received_on, Petition.ref)).all()
     return MeetingShown(**meeting.model_dump(), petitions=list(petitions),
-                        visits=visits_of(session, meeting_id))  # type: ignore[arg-type]
+                        visits=visits_of(session, meeting_id),  # type: ignore[arg-type]
+                        history=_history(session, "meeting", meeting_id))
 
 
 # The totals a meeting with visits takes from them (services.visits.recompute).
@@ -132,24 +142,63 @@ def refuse_totals(session: Session, meeting_id: int, ref: str, changed: set[str]
 
 
 def edit_meeting(session: Session, ref: str, **fields: Any) -> tuple[Meeting, list[str]]:
-    """Change the fields given (not None); returns the meeting and the names changed."""
+    """Change the fields given (not None), kept in the meeting's history; returns the meeting
+    and the names changed."""
     meeting = session.exec(select(Meeting).where(Meeting.ref == ref.strip())).first()
     if meeting is None:
         raise NotFound(f"no meeting with ref {ref!r}")
-    data = validate(MeetingUpdate, {k: v for k, v in fields.items() if v is not None})
-    changes = data.model_dump(exclude_none=True, mode="python")
-    if "locality" in changes or "date" in changes:
-        current = session.get(Locality, meeting.locality_id)
-        unit = placed(session, changes.pop("locality", None) or current.code,  # type: ignore[union-attr]
-                      changes.get("date", meeting.date))
-        changes["locality_id"] = unit.id
+    changes = _placed_changes(session, meeting, validate(MeetingUpdate, _given(fields)))
     changed = {name for name, value in changes.items() if getattr(meeting, name) != value}
     refuse_totals(session, meeting.id, meeting.ref, changed)  # type: ignore[arg-type]
-    for name in changed:
-        setattr(meeting, name, changes[name])
-    session.add(meeting)
-    session.flush()
-    return meeting, sorted(name.removesuffix("_id") for name in changed)
+    return meeting, _apply(session, "meeting", meeting, changes, changed)
+
+
+def edit_dialogue(session: Session, ref: str, **fields: Any) -> tuple[Dialogue, list[str]]:
+    """As edit_meeting, for a dialogue; `petition=""` unlinks its petition."""
+    dialogue = session.exec(select(Dialogue).where(Dialogue.ref == ref.strip())).first()
+    if dialogue is None:
+        raise NotFound(f"no dialogue with ref {ref!r}")
+    given = _given(fields)
+    link = given.pop("petition", None)
+    changes = _placed_changes(session, dialogue, validate(DialogueUpdate, given))
+    if link is not None:
+        changes["petition_id"] = _petition_id(session, link) if link.strip() else None
+    changed = {name for name, value in changes.items() if getattr(dialogue, name) != value}
+    return dialogue, _apply(session, "dialogue", dialogue, changes, changed)
+
+
+def _given(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _placed_changes(session: Session, record: Any, data: Any) -> dict[str, Any]:
+    """The validated changes, a locality (or a date that may move it) as the unit's id."""
+    changes = data.model_dump(exclude_none=True, mode="python")
+    if "locality" in changes or "date" in changes:
+        current = session.get(Locality, record.locality_id)
+        unit = placed(session, changes.pop("locality", None) or current.code,  # type: ignore[union-attr]
+                      changes.get("date", record.date))
+        changes["locality_id"] = unit.id
+    return changes
+
+
+def _apply(session: Session, kind: str, record: Any, changes: dict[str, Any],
+           changed: set[str]) -> list[str]:
+    """Set the changed fields and keep {field: [old, new]} in the record's history (a unit
+    or a petition by its code or ref, as it is shown)."""
+    shown = {"locality_id": ("locality", lambda i: session.get(Locality, i).code),  # type: ignore[union-attr]
+             "petition_id": ("petition", lambda i: session.get(Petition, i).ref)}  # type: ignore[union-attr]
+    kept: dict[str, list[Any]] = {}
+    for name in sorted(changed):
+        label, show = shown.get(name, (name, lambda value: value))
+        old, new = getattr(record, name), changes[name]
+        kept[label] = [None if old is None else show(old), None if new is None else show(new)]
+        setattr(record, name, new)
+    if kept:
+        session.add(record)
+        session.flush()
+        history.record_edit(session, kind, record.id, kept)
+    return list(kept)
 
 
 def _dialogue_query():  # type: ignore[no-untyped-def]
@@ -171,8 +220,16 @@ def list_dialogues(session: Session, *, year: int | None = None, locality: str |
     return [_dialogue_public(*row) for row in session.execute(query).all()]
 
 
-def show_dialogue(session: Session, ref: str) -> DialoguePublic:
+def show_dialogue(session: Session, ref: str) -> DialogueShown:
+    """One dialogue with its history."""
     row = session.execute(_dialogue_query().where(Dialogue.ref == ref.strip())).first()
     if row is None:
         raise NotFound(f"no dialogue with ref {ref!r}")
-    return _dialogue_public(*row)
+    return DialogueShown(**_dialogue_public(*row).model_dump(),
+                         history=_history(session, "dialogue", row[0].id))
+
+
+def _history(session: Session, kind: str, record_id: int) -> list[EventPublic]:
+    return [EventPublic(at=e.at, operator=e.operator, action=e.action,
+                        changes=json.loads(e.changes))
+            for e in history.edits(session, kind, record_id)]
