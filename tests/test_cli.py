@@ -272,7 +272,7 @@ def test_meeting_add_and_show(cli, tree) -> None:
         "locality_name": "Huyện Ba Bể", "kind": "periodic", "body": "government",
         "host": "Hoàng Văn Sơn", "host_title": "Chủ tịch UBND", "place": "Trụ sở tiếp công dân",
         "citizens": 4, "delegations": 1, "note": "Đoàn đông người",
-        "petitions": [], "visits": [],
+        "petitions": [], "visits": [], "history": [],
     }
     shown = cells(ok(cli("meeting", "show", "M2024-00001")))
     assert ["kind", "periodic"] in shown and ["citizens", "4"] in shown
@@ -345,7 +345,7 @@ def test_dialogue_add_and_show(cli, tree) -> None:
         "ref": "D2024-00001", "date": "2024-05-02", "locality": "01864",
         "locality_name": "Xã Cao Thượng", "body": "government", "leader": "Nguyễn Văn An",
         "leader_title": "Chủ tịch", "citizens": 12, "topic": "Đất rừng",
-        "outcome": "Thống nhất phương án", "petition": "P2024-00001",
+        "outcome": "Thống nhất phương án", "petition": "P2024-00001", "history": [],
     }
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
-from dantrack.safety import guard_cell, visible
+from dantrack.safety import excel_cell, guard_cell, visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -75,21 +75,28 @@ def csv_cell(value: Any) -> str:
     return guard_cell(cell(value))
 
 
-def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+              excel: bool = False) -> int:
     """The one CSV writer: a header, then the rows, every cell through csv_cell; returns how
-    many rows."""
+    many rows. For spreadsheets (excel) it starts with a byte-order mark, so that they read
+    the diacritics, and writes codes, ID numbers and phones so that they stay text."""
     writer = csv.writer(out, lineterminator="\n")
+    if excel:
+        out.write("\ufeff")
     writer.writerow([csv_cell(c) for c in columns])
+    shown = (lambda v: excel_cell(csv_cell(v)) if isinstance(v, str) else csv_cell(v)) \
+        if excel else csv_cell
     count = 0
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([shown(v) for v in row])
         count += 1
     return count
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+             excel: bool = False) -> str:
     buffer = io.StringIO()
-    write_csv(buffer, columns, rows)
+    write_csv(buffer, columns, rows, excel=excel)
     return buffer.getvalue()
 
 
@@ -177,10 +184,18 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
 
 def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],
                 table_columns: Sequence[str], headers: dict[str, str] | None = None,
-                columns: Sequence[str] | None = None) -> None:
-    """A list of records: all fields in json and csv (a header even when there are no
-    records), the chosen columns in the table; `columns` (--columns) picks for every format."""
+                columns: Sequence[str] | None = None, excel: bool = False,
+                binary: IO[bytes] | None = None) -> None:
+    """A list of records: all fields in json, csv and xlsx (a header even when there are no
+    records), the chosen columns in the table; `columns` (--columns) picks for every format.
+    CSV for spreadsheets with excel; xlsx goes to the binary file."""
     fields = [name for name in model.model_fields if name != "history"]
+    if fmt is Format.xlsx:
+        from dantrack.xlsx import write_rows
+
+        chosen = list(columns or fields)
+        write_rows(chosen, ([getattr(r, c) for c in chosen] for r in records), binary)
+        return
     if fmt is Format.json:
         keep = set(columns) if columns else None
         write(json_text([r.model_dump(mode="json", exclude_none=False, include=keep)
@@ -188,7 +203,8 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseMo
         return
     if fmt is Format.csv:
         chosen = list(columns or fields)
-        write(csv_text(chosen, ([getattr(r, c) for c in chosen] for r in records)))
+        write(csv_text(chosen, ([getattr(r, c) for c in chosen] for r in records),
+                       excel=excel))
         return
     shown = list(columns or table_columns)
     names = [(headers or {}).get(c, c) for c in shown]
@@ -201,7 +217,7 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseMo
 
 def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
                   nested_columns: Sequence[str] = (),
-                  more: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+                  more: Sequence[tuple[str, Sequence[str]]] = (), excel: bool = False) -> None:
     """One record: field/value lines in the table, an object in json, one row in csv. Its
     lists (`nested`, then `more`: name and columns) follow the table, each a table of its own."""
     data = record.model_dump(mode="json")
@@ -212,7 +228,7 @@ def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
     lists += list(more)
     children = {name: data.pop(name, None) for name, _ in lists}
     if fmt is Format.csv:
-        write(csv_text(list(data), [list(data.values())]))
+        write(csv_text(list(data), [list(data.values())], excel=excel))
         return
     field_rows = [[key, cell(value)] for key, value in data.items()]
     if fmt is Format.markdown:
@@ -289,15 +305,21 @@ def _print_report_tables(data: dict[str, Any]) -> None:
 
 
 def write_export(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
-                 stream=None) -> int:  # type: ignore[no-untyped-def]
-    """Write exchange records as csv, a JSON array or JSON Lines; returns how many.
+                 stream=None, *, excel: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """Write exchange records as csv, a JSON array, JSON Lines or xlsx (to a binary stream);
+    returns how many.
 
     CSV goes through write_csv, the writer of every CSV dantrack writes.
     """
     out = stream or sys.stdout
     count = 0
+    if fmt == "xlsx":
+        from dantrack.xlsx import write_rows
+
+        return write_rows(columns, ([row[c] for c in columns] for row in rows), out)
     if fmt == "csv":
-        count = write_csv(out, columns, ([row[c] for c in columns] for row in rows))
+        count = write_csv(out, columns, ([row[c] for c in columns] for row in rows),
+                          excel=excel)
     elif fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

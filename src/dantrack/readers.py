@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from dantrack.errors import InvalidInput, UsageError
-from dantrack.safety import guard_cell, unguard_cell  # noqa: F401  (guard_cell: the other half)
+from dantrack.safety import guard_cell, read_cell, unguard_cell  # noqa: F401  (the other half)
 
 FORMATS = ("csv", "json", "jsonl")
 EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -151,7 +151,7 @@ class Source:
             if len(cells) != len(columns):
                 yield Row(label, {}, f"has {len(cells)} cells, the header has {len(columns)}")
                 continue
-            yield Row(label, {name: cell if cell[0] != "'" else unguard_cell(cell)
+            yield Row(label, {name: cell if cell[0] not in "'=" else read_cell(cell)
                               for name, cell in zip(columns, cells, strict=True) if cell})
 
     def _jsonl_rows(self) -> Iterator[Row]:

@@ -32,6 +32,24 @@ def guard_cell(text: str) -> str:
     return "'" + text if _GUARDED.match(text) else text
 
 
+# Digits a spreadsheet would take for a number — a code, an ID number, a phone — losing their
+# leading zeros: in CSV written for spreadsheets they are a text formula, ="0123", and read
+# back as the digits.
+_DIGITS = re.compile(r"^[0-9]+$", re.ASCII)
+
+
+def excel_cell(text: str) -> str:
+    """A text cell of CSV for spreadsheets: digits kept as text."""
+    return f'="{text}"' if _DIGITS.match(text) else text
+
+
+def read_cell(text: str) -> str:
+    """A CSV cell as read: the ' of guard_cell or the ="…" of excel_cell taken away."""
+    if text.startswith('="') and text.endswith('"') and _DIGITS.match(text[2:-1]):
+        return text[2:-1]
+    return unguard_cell(text)
+
+
 def unguard_cell(text: str) -> str:
     """The text of a cell read from a CSV file: the one ' guard_cell added taken away."""
     return text[1:] if text.startswith("'") and _GUARDED.match(text) else text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -79,6 +79,54 @@ def write_report(report: dict[str, Any], stream: IO[bytes]) -> None:
 
 
 # --- cells -------------------------------------------------------------------------------
+
+
+def write_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO[bytes]) -> int:
+    """A list or an export as one sheet: a bold header, then a row per record — numbers as
+    numbers, dates as dates, everything else (codes, ID numbers, phones) as text; returns
+    how many rows."""
+    from openpyxl import Workbook
+
+    from dantrack.clock import today
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "dantrack"
+    widths = [len(name) for name in columns]
+    for column, name in enumerate(columns, start=1):
+        put(sheet, 1, column, name, font=text_font(bold=True))
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            _put_any(sheet, count + 1, column, value)
+            if value is not None:
+                widths[column - 1] = max(widths[column - 1], min(60, len(cell_text(value))))
+    sheet.freeze_panes = "A2"
+    set_widths(sheet, [width + 2 for width in widths])
+    save(book, stream, day=today())
+    return count
+
+
+def _put_any(sheet: Any, row: int, column: int, value: Any) -> None:
+    """A value as its own type: a figure a number, a day a date, any text text (never run)."""
+    if value is None:
+        return
+    if isinstance(value, dt.date):
+        put(sheet, row, column, value, number_format=DATE_FORMAT)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        put(sheet, row, column, value)
+    else:
+        put(sheet, row, column, cell_text(value), number_format=TEXT_FORMAT)
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def text_font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Any:

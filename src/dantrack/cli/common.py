@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
@@ -22,19 +23,24 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
+
+
+# A report takes the formats a list takes.
+ReportFormat = Format
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
 # The columns of a record's history, as `show` lists it.
 HISTORY_COLUMNS = ["at", "operator", "action", "changes"]
+OUTPUT_OPTION = typer.Option(
+    None, "--output", "-o", metavar="FILE",
+    help="Write to FILE (complete or not at all); its ending picks the format if --format "
+    "is not given: .csv (for spreadsheets), .json, .md, .xlsx.")
+EXCEL_OPTION = typer.Option(
+    False, "--excel", help="CSV for spreadsheets: a byte-order mark, and codes, ID numbers "
+    "and phones kept as text (always so for -o FILE.csv).")
 COLUMNS_OPTION = typer.Option(
     None, "--columns", metavar="A,B,…",
     help="Only these columns, by field name (those of --format csv), e.g. ref,kind,status.")
@@ -183,6 +189,47 @@ def output_stream(ctx: typer.Context, stack: Any, output: str, *, binary: bool =
         return stack.enter_context(output_file(output, database=database, binary=binary))
     except CannotWrite as exc:  # no such directory, no permission: a usage error
         raise typer.BadParameter(exc.message, param_hint="'--output'") from None
+
+
+# The formats an output file's ending names.
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx"}
+
+
+@dataclass
+class Destination:
+    """Where a list or show goes: its format, whether CSV is for spreadsheets, and the
+    binary file an xlsx is written to."""
+
+    fmt: Format
+    excel: bool
+    binary: Any = None
+
+
+@contextmanager
+def destination(ctx: typer.Context, output: str | None, fmt: Format, excel: bool, *,
+                sheets: bool = True) -> Iterator[Destination]:
+    """-o FILE for a list or show: standard output goes to the file (written beside it and
+    renamed into place when complete), the format taken from its ending unless --format was
+    given. xlsx (lists only: `sheets`) needs a file."""
+    from pathlib import Path
+
+    if output and fmt is Format.table:
+        fmt = Format(SUFFIX_FORMATS.get(Path(output).suffix.lower(), fmt.value))
+    if fmt is Format.xlsx and not (sheets and output):
+        raise typer.BadParameter("xlsx is written to a file: add -o FILE.xlsx" if sheets else
+                                 "xlsx is for lists and exports", param_hint="'--format'")
+    excel = excel or bool(output and Path(output).suffix.lower() == ".csv")
+    if not output:
+        yield Destination(fmt, excel)
+        return
+    with contextlib.ExitStack() as stack:
+        stream = output_stream(ctx, stack, output, binary=fmt is Format.xlsx)
+        if fmt is Format.xlsx:
+            yield Destination(fmt, excel, stream)
+        else:
+            with contextlib.redirect_stdout(stream):
+                yield Destination(fmt, excel)
+    done(f"Wrote {output}")
 
 
 def pick_columns(text: str | None, model: Any) -> list[str] | None:

@@ -6,12 +6,15 @@ import typer
 
 from dantrack.cli.common import (
     COLUMNS_OPTION,
+    EXCEL_OPTION,
     FORMAT_OPTION,
     HISTORY_COLUMNS,
     LOCALITY_FILTER,
+    OUTPUT_OPTION,
     YEAR_OPTION,
     Format,
     ask,
+    destination,
     done,
     pick_columns,
     session,
@@ -101,6 +104,8 @@ def list_(
     body: str | None = BODY_FILTER,
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List dialogues.
 
@@ -111,16 +116,19 @@ def list_(
     from dantrack.schemas import DialoguePublic
     from dantrack.services.meetings import list_dialogues
 
-    with session(ctx, write=False) as s:
-        records = list_dialogues(s, year=year, locality=locality, body=body)
-    render_list(records, Out(fmt.value), model=DialoguePublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"},
-                columns=pick_columns(columns, DialoguePublic))
+    with destination(ctx, output, fmt, excel) as out:
+        with session(ctx, write=False) as s:
+            records = list_dialogues(s, year=year, locality=locality, body=body)
+        render_list(records, Out(out.fmt.value), model=DialoguePublic, table_columns=TABLE_COLUMNS,
+                    headers={"locality_name": "locality"},
+                    columns=pick_columns(columns, DialoguePublic),
+                    excel=out.excel, binary=out.binary)
 
 
 @app.command("show")
 def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The dialogue's ref."),
-         fmt: Format = FORMAT_OPTION) -> None:
+         fmt: Format = FORMAT_OPTION, output: str | None = OUTPUT_OPTION,
+         excel: bool = EXCEL_OPTION) -> None:
     """Show one dialogue with its history.
 
     Example: dantrack dialogue show D2024-00003
@@ -129,6 +137,7 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The dialogue's
     from dantrack.output import render_record
     from dantrack.services.meetings import show_dialogue
 
-    with session(ctx, write=False) as s:
-        record = show_dialogue(s, ref)
-    render_record(record, Out(fmt.value), nested="history", nested_columns=HISTORY_COLUMNS)
+    with destination(ctx, output, fmt, excel, sheets=False) as out:
+        with session(ctx, write=False) as s:
+            record = show_dialogue(s, ref)
+        render_record(record, Out(out.fmt.value), nested="history", nested_columns=HISTORY_COLUMNS, excel=out.excel)

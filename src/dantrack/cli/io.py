@@ -5,11 +5,18 @@ from __future__ import annotations
 import contextlib
 import sys
 from enum import StrEnum
-from typing import Any
 
 import typer
 
-from dantrack.cli.common import LOCALITY_FILTER, REVEAL_OPTION, YEAR_OPTION, done, session
+from dantrack.cli.common import (
+    EXCEL_OPTION,
+    LOCALITY_FILTER,
+    REVEAL_OPTION,
+    YEAR_OPTION,
+    done,
+    output_stream,
+    session,
+)
 from dantrack.kinds import Exported, Imported
 
 
@@ -17,6 +24,7 @@ class FileFormat(StrEnum):
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
 class OnConflict(StrEnum):
@@ -105,11 +113,14 @@ def _record_reveals(ctx: typer.Context, record_ids: list[int], kind: str) -> Non
 def export(
     ctx: typer.Context,
     kind: Exported = typer.Argument(..., help="What to export."),
-    fmt: FileFormat = typer.Option(FileFormat.csv, "--format", "-f", help="csv, json or jsonl."),
+    fmt: FileFormat = typer.Option(FileFormat.csv, "--format", "-f",
+                                   help="csv, json, jsonl or xlsx (with -o)."),
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,
     output: str | None = typer.Option(None, "--output", "-o",
-                                      help="Write to this file instead of stdout."),
+                                      help="Write to this file instead of stdout; "
+                                      "FILE.csv is CSV for spreadsheets."),
+    excel: bool = EXCEL_OPTION,
     reveal: bool = REVEAL_OPTION,
 ) -> None:
     """Export records with exactly the columns import reads.
@@ -120,17 +131,17 @@ def export(
     from dantrack.exporting import export_records
     from dantrack.output import write_export
 
+    if fmt is FileFormat.xlsx and not output:
+        raise typer.BadParameter("xlsx is written to a file: add -o FILE.xlsx",
+                                 param_hint="'--format'")
+    excel = excel or bool(output and output.lower().endswith(".csv"))
     with contextlib.ExitStack() as stack:
-        stream = _output_stream(ctx, stack, output) if output else None
+        stream = output_stream(ctx, stack, output, binary=fmt is FileFormat.xlsx) \
+            if output else None
         with session(ctx, write=reveal, create=False) as s:
             rows = export_records(s, kind=kind.value, year=year, locality=locality,
                                   reveal=reveal)
-            count = write_export(rows, records.COLUMNS[kind.value], fmt.value, stream)
+            count = write_export(rows, records.COLUMNS[kind.value], fmt.value, stream,
+                                 excel=excel)
     if output:
         done(f"Exported {count} {kind.value} to {output}")
-
-
-def _output_stream(ctx: typer.Context, stack: contextlib.ExitStack, output: str) -> Any:
-    from dantrack.cli.common import output_stream
-
-    return output_stream(ctx, stack, output)

@@ -6,9 +6,12 @@ import typer
 
 from dantrack.cli.common import (
     COLUMNS_OPTION,
+    EXCEL_OPTION,
     FORMAT_OPTION,
+    OUTPUT_OPTION,
     Format,
     ask,
+    destination,
     done,
     pick_columns,
     session,
@@ -106,6 +109,8 @@ def list_(
     under: str | None = typer.Option(None, "--under", help="Only this locality's subtree."),
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List localities in tree order.
 
@@ -117,10 +122,12 @@ def list_(
     from dantrack.services.localities import list_localities, public_localities
 
     when = day(on, "--on") if on else None
-    with session(ctx, write=False) as s:
-        records = public_localities(s, list_localities(s, on=when, under=under, every=every))
-    render_list(records, Out(fmt.value), model=LocalityPublic, table_columns=COLUMNS,
-                columns=pick_columns(columns, LocalityPublic))
+    with destination(ctx, output, fmt, excel) as out:
+        with session(ctx, write=False) as s:
+            records = public_localities(s, list_localities(s, on=when, under=under, every=every))
+        render_list(records, Out(out.fmt.value), model=LocalityPublic, table_columns=COLUMNS,
+                    columns=pick_columns(columns, LocalityPublic),
+                    excel=out.excel, binary=out.binary)
 
 
 @app.command("show")
@@ -129,6 +136,8 @@ def show(
     locality: str = typer.Argument(..., help="Code (CODE@YYYY-MM-DD for an earlier unit) "
                                              "or name."),
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """Show one locality: its validity, predecessors and successors.
 
@@ -138,9 +147,10 @@ def show(
     from dantrack.output import render_record
     from dantrack.services.localities import show_locality
 
-    with session(ctx, write=False) as s:
-        record = show_locality(s, locality)
-    render_record(record, Out(fmt.value))
+    with destination(ctx, output, fmt, excel, sheets=False) as out:
+        with session(ctx, write=False) as s:
+            record = show_locality(s, locality)
+        render_record(record, Out(out.fmt.value), excel=out.excel)
 
 
 @app.command("load")

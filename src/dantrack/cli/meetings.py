@@ -6,12 +6,15 @@ import typer
 
 from dantrack.cli.common import (
     COLUMNS_OPTION,
+    EXCEL_OPTION,
     FORMAT_OPTION,
     HISTORY_COLUMNS,
     LOCALITY_FILTER,
+    OUTPUT_OPTION,
     YEAR_OPTION,
     Format,
     ask,
+    destination,
     done,
     pick_columns,
     session,
@@ -109,6 +112,8 @@ def list_(
     body: str | None = BODY_FILTER,
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List reception meetings.
 
@@ -119,16 +124,19 @@ def list_(
     from dantrack.schemas import MeetingPublic
     from dantrack.services.meetings import list_meetings
 
-    with session(ctx, write=False) as s:
-        records = list_meetings(s, year=year, locality=locality, body=body)
-    render_list(records, Out(fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"},
-                columns=pick_columns(columns, MeetingPublic))
+    with destination(ctx, output, fmt, excel) as out:
+        with session(ctx, write=False) as s:
+            records = list_meetings(s, year=year, locality=locality, body=body)
+        render_list(records, Out(out.fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
+                    headers={"locality_name": "locality"},
+                    columns=pick_columns(columns, MeetingPublic),
+                    excel=out.excel, binary=out.binary)
 
 
 @app.command("show")
 def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's ref."),
-         fmt: Format = FORMAT_OPTION) -> None:
+         fmt: Format = FORMAT_OPTION, output: str | None = OUTPUT_OPTION,
+         excel: bool = EXCEL_OPTION) -> None:
     """Show one reception meeting with its visits and petitions.
 
     Example: dantrack meeting show M2024-00007
@@ -137,7 +145,8 @@ def show(ctx: typer.Context, ref: str = typer.Argument(..., help="The meeting's 
     from dantrack.output import render_record
     from dantrack.services.meetings import show_meeting_book
 
-    with session(ctx, write=False) as s:
-        record = show_meeting_book(s, ref)
-    render_record(record, Out(fmt.value), nested="visits", nested_columns=VISIT_COLUMNS,
-                  more=[("history", HISTORY_COLUMNS)])
+    with destination(ctx, output, fmt, excel, sheets=False) as out:
+        with session(ctx, write=False) as s:
+            record = show_meeting_book(s, ref)
+        render_record(record, Out(out.fmt.value), nested="visits", nested_columns=VISIT_COLUMNS,
+                      more=[("history", HISTORY_COLUMNS)], excel=out.excel)

@@ -6,13 +6,16 @@ import typer
 
 from dantrack.cli.common import (
     COLUMNS_OPTION,
+    EXCEL_OPTION,
     FORMAT_OPTION,
     HISTORY_COLUMNS,
     LOCALITY_FILTER,
+    OUTPUT_OPTION,
     REVEAL_OPTION,
     YEAR_OPTION,
     Format,
     ask,
+    destination,
     done,
     pick_columns,
     session,
@@ -272,6 +275,8 @@ def show(
     ref: str = typer.Argument(..., help="The petition's ref."),
     reveal: bool = REVEAL_OPTION,
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """Show one petition with its history.
 
@@ -281,9 +286,10 @@ def show(
     from dantrack.output import render_record
     from dantrack.services.petitions import show_petition
 
-    with session(ctx, write=reveal, create=False) as s:
-        record = show_petition(s, ref, today=today(), reveal=reveal)
-    render_record(record, Out(fmt.value), nested="history", nested_columns=HISTORY_COLUMNS)
+    with destination(ctx, output, fmt, excel, sheets=False) as out:
+        with session(ctx, write=reveal, create=False) as s:
+            record = show_petition(s, ref, today=today(), reveal=reveal)
+        render_record(record, Out(out.fmt.value), nested="history", nested_columns=HISTORY_COLUMNS, excel=out.excel)
 
 
 @app.command("list")
@@ -298,6 +304,8 @@ def list_(
     reveal: bool = REVEAL_OPTION,
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List petitions.
 
@@ -308,10 +316,12 @@ def list_(
     from dantrack.schemas import PetitionPublic
     from dantrack.services.petitions import list_petitions
 
-    with session(ctx, write=reveal, create=False) as s:
-        records = list_petitions(
-            s, today=today(), year=year, locality=locality, kind=kind,
-            status=status, search=search, reveal=reveal)
-    render_list(records, Out(fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
-                headers={"locality_name": "locality"},
-                columns=pick_columns(columns, PetitionPublic))
+    with destination(ctx, output, fmt, excel) as out:
+        with session(ctx, write=reveal, create=False) as s:
+            records = list_petitions(
+                s, today=today(), year=year, locality=locality, kind=kind,
+                status=status, search=search, reveal=reveal)
+        render_list(records, Out(out.fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
+                    headers={"locality_name": "locality"},
+                    columns=pick_columns(columns, PetitionPublic),
+                    excel=out.excel, binary=out.binary)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import typer
 
 from dantrack.cli.common import (
     COLUMNS_OPTION,
+    EXCEL_OPTION,
     FORMAT_OPTION,
     LOCALITY_FILTER,
+    OUTPUT_OPTION,
     REVEAL_OPTION,
     YEAR_OPTION,
     Format,
     ask,
+    destination,
     done,
     pick_columns,
     session,
@@ -121,26 +122,22 @@ def list_(
     reveal: bool = REVEAL_OPTION,
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
-    output: str | None = typer.Option(None, "--output", "-o",
-                                      help="Write to this file instead of stdout."),
+    output: str | None = OUTPUT_OPTION,
+    excel: bool = EXCEL_OPTION,
 ) -> None:
     """List visits, by their meetings' dates; a denunciation's visitor is masked.
 
     Example: dantrack visit list --year 2024 --locality "Ba Bể" --kind "tố cáo"
     """
-    from dantrack.cli.io import _output_stream
     from dantrack.output import Format as Out
     from dantrack.output import render_list
     from dantrack.schemas import VisitPublic
     from dantrack.services.visits import list_visits
 
-    with session(ctx, write=reveal, create=False) as s:
-        records = list_visits(s, meeting=meeting, year=year, locality=locality, kind=kind,
-                              reveal=reveal)
-    with contextlib.ExitStack() as stack:
-        if output:
-            stack.enter_context(contextlib.redirect_stdout(_output_stream(ctx, stack, output)))
-        render_list(records, Out(fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS,
-                columns=pick_columns(columns, VisitPublic))
-    if output:
-        done(f"Listed {len(records)} visits to {output}")
+    with destination(ctx, output, fmt, excel) as out:
+        with session(ctx, write=reveal, create=False) as s:
+            records = list_visits(s, meeting=meeting, year=year, locality=locality, kind=kind,
+                                  reveal=reveal)
+        render_list(records, Out(out.fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS,
+                    columns=pick_columns(columns, VisitPublic),
+                    excel=out.excel, binary=out.binary)
