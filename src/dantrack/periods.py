@@ -48,11 +48,13 @@ def months(year: int, first: int, last: int, *, official: bool = False) -> Perio
     return Period(start, dt.date(year, last, CUT_OFF - 1), official=True)
 
 
-def _year(text: str | int, name: str, example: str) -> int:
+def _year(text: str | int, name: str, example: str, given: str | None = None) -> int:
+    """The year of a period option; `given`: the option's whole text, for the message."""
     value = int(text) if str(text).isdigit() else None
     if value is None or not FIRST_YEAR <= value <= LAST_YEAR:
-        raise InvalidInput(f"invalid {name} {str(text)!r}: expected {example}", field=name,
-                           value=str(text))
+        shown = str(text) if given is None else given
+        raise InvalidInput(f"invalid {name} {shown!r}: expected {example}", field=name,
+                           value=shown)
     return value
 
 
@@ -73,8 +75,8 @@ def quarter_period(text: str, *, official: bool = False) -> Period:
                            "(or Q3/2024)", field="quarter", value=text)
     year_text, quarter_text = (found[1], found[2]) if found[1] else (found[4], found[3])
     quarter = int(quarter_text)
-    example = "YYYY-Qn, e.g. 2024-Q3"
-    return months(_year(year_text, "quarter", example), 3 * quarter - 2, 3 * quarter,
+    example = f"YYYY-Qn with a year {FIRST_YEAR}–{LAST_YEAR}"
+    return months(_year(year_text, "quarter", example, text), 3 * quarter - 2, 3 * quarter,
                   official=official)
 
 
@@ -87,7 +89,8 @@ def half_period(text: str, *, official: bool = False) -> Period:
     if not found:
         raise InvalidInput(f"invalid half {text!r}: expected YYYY-H1 or YYYY-H2, e.g. 2024-H1",
                            field="half", value=text)
-    year, half = _year(found[1], "half", "YYYY-H1 or YYYY-H2"), int(found[2])
+    year = _year(found[1], "half", f"a year {FIRST_YEAR}–{LAST_YEAR}", text)
+    half = int(found[2])
     return months(year, 1, 6, official=official) if half == 1 else months(
         year, 7, 12, official=official)
 
