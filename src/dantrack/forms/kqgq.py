@@ -11,14 +11,14 @@ results, 23–24 on time / late.
 
 from __future__ import annotations
 
-from dantrack.forms.declare import Column, Form, columns, figure
+from dantrack.forms.declare import Column, Figure, Form, columns, figure
 
 TO_RESOLVE = ("to_resolve",)
 SETTLED = "settled"
 BY_DECISION = "settled outcome:resolved"
 
 
-def case(spec: str) -> object:
+def case(spec: str) -> Figure:
     """Cases among the petitions in question that meet spec."""
     return figure(spec, count="cases", among="")
 
@@ -35,7 +35,7 @@ def _frame(total_label: str) -> list[Column]:
 def _results(start: int) -> list[Column]:
     """Recovery, returns, discipline and the investigators: sums over the petitions closed
     as resolved in the period (duplicates hold no results of their own)."""
-    def total(key: str, label: str) -> tuple[str, str, object]:
+    def total(key: str, label: str) -> tuple[str, str, Figure]:
         return key, label, figure(BY_DECISION, total=key)
 
     recovered = ("Kiến nghị thu hồi cho Nhà nước",)
