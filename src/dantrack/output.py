@@ -301,6 +301,38 @@ def _print_report_tables(data: dict[str, Any]) -> None:
         print_table(columns, rows, title=title, align_right=align)
 
 
+def form_text(result: dict[str, Any], fmt: Format) -> str:
+    """A filled form (dantrack.forms) as json, csv, or the plain table (form_layout)."""
+    from dantrack.form_layout import form_csv_rows, form_legend, form_table, form_title
+
+    if fmt is Format.json:
+        return json_text(result) + "\n"
+    if fmt is Format.csv:
+        return csv_text(*form_csv_rows(result))
+    columns, rows = form_table(result)
+    legend_columns, legend = form_legend(result)
+    return (f"{form_title(result)}\n{table_text_plain(columns, rows, _numbers(columns))}\n"
+            + table_text_plain(legend_columns, legend))
+
+
+def _numbers(columns: Sequence[str]) -> list[bool]:
+    return [False] + [True] * (len(columns) - 1)
+
+
+def render_form(result: dict[str, Any], fmt: Format) -> None:
+    """A filled form on stdout: a drawn table on a terminal, else form_text."""
+    if fmt is not Format.table or not is_terminal():
+        write(visible(form_text(result, fmt)) if fmt is Format.table else form_text(result, fmt))
+        return
+    from dantrack.form_layout import form_legend, form_table, form_title
+
+    columns, rows = form_table(result)
+    print_table(columns, rows, title=form_title(result), align_right=_numbers(columns))
+    write("")
+    legend_columns, legend = form_legend(result)
+    print_table(legend_columns, legend, align_right=[True, False, False])
+
+
 # --- export ------------------------------------------------------------------------------
 
 

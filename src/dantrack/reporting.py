@@ -6,12 +6,12 @@ received by its end and not closed before its start, so that range bounds the sc
 figure is a filtered count. The groups (one per locality and kind, a few thousand at most) are
 then added up to the reported locality and its direct children — never a loop over petitions.
 
-Only SQLAlchemy Core is used here, so a report starts without loading the ORM.
+Only SQLAlchemy Core is used here, so a report starts without loading the ORM. Periods are
+dantrack.periods'; the ones reports always had are named here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from dantrack import lookup, tables
-from dantrack.errors import InvalidInput
+from dantrack.periods import Period, quarter_period, range_period, year_period  # noqa: F401
 from dantrack.vocab import Competence, Outcome, PetitionKind
 
 KINDS = tuple(kind.value for kind in PetitionKind)
@@ -27,15 +27,6 @@ COUNTED = (
     "received", "duplicates", "due", "carried_over", "resolved", "withdrawn", "on_time",
     "open_at_end", "overdue_at_end", "guided", "forwarded", "chased", "dismissed",
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    from_: dt.date
-    to: dt.date
-
-    def as_dict(self) -> dict[str, str]:
-        return {"from": self.from_.isoformat(), "to": self.to.isoformat()}
 
 
 @dataclass
@@ -113,33 +104,6 @@ def rate(resolved: int, due: int) -> float | None:
     return float(value)
 
 
-# --- periods -----------------------------------------------------------------------------
-
-
-def year_period(year: int) -> Period:
-    return Period(from_=dt.date(year, 1, 1), to=dt.date(year, 12, 31))
-
-
-def quarter_period(text: str) -> Period:
-    """'2024-Q3' → 1 July to 30 September 2024."""
-    cleaned = text.strip().upper()
-    year_text, _, quarter_text = cleaned.partition("-Q")
-    if not (year_text.isdigit() and len(year_text) == 4 and quarter_text in ("1", "2", "3", "4")):
-        raise InvalidInput(f"invalid quarter {text!r}: expected YYYY-Qn, e.g. 2024-Q3",
-                           field="quarter", value=text)
-    year, quarter = int(year_text), int(quarter_text)
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return Period(from_=start, to=end - dt.timedelta(days=1))
-
-
-def range_period(start: dt.date, end: dt.date) -> Period:
-    if start > end:
-        raise InvalidInput(f"invalid period: from {start} is after to {end}", field="from",
-                           value=str(start))
-    return Period(from_=start, to=end)
-
-
 # --- the queries ---------------------------------------------------------------------------
 
 
@@ -207,7 +171,7 @@ def build_report(connection: Any, *, period: Period, locality: str | None = None
 
     connection: an SQLAlchemy connection or session.
     """
-    top, parts = _scope(connection, locality, period)
+    top, parts = scope(connection, locality, period)
     # Which units the report counts, and the direct child each rolls up to.
     part_of = lookup.territory(connection, top, parts)
     subtree = list(part_of) if top is not None else lookup.subtree(None)
@@ -251,7 +215,7 @@ def _figures(cls, counts: list[int] | None, **extra: Any):  # type: ignore[no-un
     return cls(**values, resolution_rate=rate(values["resolved"], values["due"]), **extra)
 
 
-def _scope(connection: Any, locality: str | None,
+def scope(connection: Any, locality: str | None,
            period: Period) -> tuple[Any | None, list[Any]]:
     """The reported locality (what its code or name means on the period's last day) and its
     direct children valid during the period; with none given, the tree's root(s)."""

@@ -144,7 +144,17 @@ def root(
 
 
 def _register() -> None:
-    from dantrack.cli import db, dialogues, io, localities, meetings, petitions, report, visits
+    from dantrack.cli import (
+        db,
+        dialogues,
+        forms,
+        io,
+        localities,
+        meetings,
+        petitions,
+        report,
+        visits,
+    )
 
     app.add_typer(localities.app, name="locality")
     app.add_typer(meetings.app, name="meeting")
@@ -154,6 +164,7 @@ def _register() -> None:
     app.command("import")(io.import_)
     app.command("export")(io.export)
     app.command("report")(report.report)
+    app.command("form")(forms.form)
     app.add_typer(db.app, name="db")
 
 

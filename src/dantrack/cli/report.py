@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import typer
 
+from dantrack.cli import periods
 from dantrack.cli.common import ReportFormat, connection, done, output_stream
-from dantrack.limits import FIRST_YEAR, LAST_YEAR
 
 
 def report(
     ctx: typer.Context,
-    year: int | None = typer.Option(None, "--year", help="A calendar year.", min=FIRST_YEAR,
-                                    max=LAST_YEAR),
-    quarter: str | None = typer.Option(None, "--quarter", help="A quarter, e.g. 2024-Q3."),
-    from_: str | None = typer.Option(None, "--from", help="First day (with --to)."),
-    to: str | None = typer.Option(None, "--to", help="Last day, inclusive (with --from)."),
+    year: int | None = periods.YEAR,
+    quarter: str | None = periods.QUARTER,
+    half: str | None = periods.HALF,
+    nine_months: int | None = periods.NINE_MONTHS,
+    from_: str | None = periods.FROM,
+    to: str | None = periods.TO,
+    official: bool = periods.OFFICIAL,
     locality: str | None = typer.Option(
         None, "--locality", "-l", help="Code or name; default: the whole tree."),
     body: str | None = typer.Option(
@@ -39,7 +40,8 @@ def report(
     if fmt is ReportFormat.xlsx and not output:
         raise typer.BadParameter("xlsx is written to a file: give -o FILE.xlsx",
                                  param_hint="'--output'")
-    period = _period(year, quarter, from_, to)
+    period = periods.chosen(year, quarter, from_, to, half=half, nine_months=nine_months,
+                            official=official)
     parsed_body = parse_field_choice(Body, body, "body").value if body else None
     with contextlib.ExitStack() as stack:
         # Opened first: a target that cannot be written is refused before any query runs.
@@ -51,32 +53,3 @@ def report(
         render_report(result, Format(fmt.value), stream)
     if output:
         done(f"Wrote the report to {output}")
-
-
-def _date(name: str, text: str, parse):  # type: ignore[no-untyped-def]
-    from dantrack.errors import InvalidInput
-
-    try:
-        return parse(text)
-    except ValueError as exc:
-        raise InvalidInput(f"invalid {name} {text!r}: {exc}", field=name, value=text) from None
-
-
-def _period(year: int | None, quarter: str | None, from_: str | None, to: str | None) -> Any:
-    """The one period the options give: a year, a quarter, or --from with --to."""
-    from dantrack import reporting
-    from dantrack.text import parse_date
-
-    chosen = [name for name, value in (("--year", year), ("--quarter", quarter),
-                                        ("--from/--to", from_ or to)) if value]
-    if len(chosen) != 1:
-        raise typer.BadParameter(
-            "give exactly one of --year, --quarter or --from/--to"
-            + (f" (got {', '.join(chosen)})" if chosen else ""), param_hint="period")
-    if year is not None:
-        return reporting.year_period(year)
-    if quarter is not None:
-        return reporting.quarter_period(quarter)
-    if not (from_ and to):
-        raise typer.BadParameter("--from and --to go together", param_hint="period")
-    return reporting.range_period(_date("from", from_, parse_date), _date("to", to, parse_date))
