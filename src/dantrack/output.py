@@ -301,14 +301,15 @@ def _print_report_tables(data: dict[str, Any]) -> None:
         print_table(columns, rows, title=title, align_right=align)
 
 
-def form_text(result: dict[str, Any], fmt: Format) -> str:
-    """A filled form (dantrack.forms) as json, csv, or the plain table (form_layout)."""
+def form_text(result: dict[str, Any], fmt: Format, *, excel: bool = False) -> str:
+    """A filled form (dantrack.forms) as json, csv (for spreadsheets with excel), or the
+    plain table (form_layout)."""
     from dantrack.form_layout import form_csv_rows, form_legend, form_table, form_title
 
     if fmt is Format.json:
         return json_text(result) + "\n"
     if fmt is Format.csv:
-        return csv_text(*form_csv_rows(result))
+        return csv_text(*form_csv_rows(result), excel=excel)
     columns, rows = form_table(result)
     legend_columns, legend = form_legend(result)
     return (f"{form_title(result)}\n{table_text_plain(columns, rows, _numbers(columns))}\n"

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from dantrack.cli import periods
-from dantrack.cli.common import connection, done
+from dantrack.cli.common import connection, done, output_stream
 
 
 class FormFormat(StrEnum):
@@ -52,50 +52,30 @@ def form(
     if fmt is FormFormat.xlsx and not output:
         raise typer.BadParameter("--format xlsx writes a file: give -o FILE.xlsx",
                                  param_hint="'--output'")
-    with connection(ctx) as c:
-        result = fill_form(c, form_declared, period=period, locality=locality, body=body_name)
-    if output:
-        _write_file(ctx, result, fmt, output)
-        done(f"Wrote {result['form']['number']} to {output}")
-        return
-    from dantrack.output import Format, render_form
-
-    render_form(result, Format(fmt.value))
-
-
-def _write_file(ctx: typer.Context, result: dict[str, Any], fmt: FormFormat,
-                output: str) -> None:
-    """The -o file: complete or not at all, never the database (dantrack.files)."""
-    from dantrack import db
-    from dantrack.files import CannotWrite, output_file
-
-    binary = fmt is FormFormat.xlsx
-    write_form = _xlsx_writer() if binary else None
-    database = db.locate(ctx.find_root().obj.db).target
-    # A CSV file is for spreadsheets: a byte-order mark lets them read the diacritics.
-    encoding = "utf-8-sig" if fmt is FormFormat.csv else "utf-8"
     with contextlib.ExitStack() as stack:
-        try:
-            stream = stack.enter_context(output_file(output, database=database, binary=binary,
-                                                     encoding=encoding))
-        except CannotWrite as exc:
-            raise typer.BadParameter(exc.message, param_hint="'--output'") from None
-        if write_form is not None:
-            write_form(result, stream)
+        # Opened first: a target that cannot be written is refused before any query runs.
+        stream = output_stream(ctx, stack, output, binary=fmt is FormFormat.xlsx) \
+            if output else None
+        with connection(ctx) as c:
+            result = fill_form(c, form_declared, period=period, locality=locality,
+                               body=body_name)
+        if stream is None:
+            from dantrack.output import Format, render_form
+
+            render_form(result, Format(fmt.value))
             return
-        from dantrack.output import Format, form_text
+        _write_file(result, fmt, stream)
+    done(f"Wrote {result['form']['number']} to {output}")
 
-        stream.write(form_text(result, Format(fmt.value)))
 
+def _write_file(result: dict[str, Any], fmt: FormFormat, stream: Any) -> None:
+    """The -o file: the XLSX offices hand in, or the text of the format (a CSV file is for
+    spreadsheets: a byte-order mark, codes kept as text)."""
+    if fmt is FormFormat.xlsx:
+        from dantrack.xlsx import write_form
 
-def _xlsx_writer() -> Any:
-    try:
-        from dantrack.xlsx import write_form  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name != "dantrack.xlsx":
-            raise
-        from dantrack.errors import UsageError
+        write_form(result, stream)
+        return
+    from dantrack.output import Format, form_text
 
-        raise UsageError("--format xlsx: this build of dantrack has no XLSX writer "
-                         "(dantrack.xlsx)") from None
-    return write_form
+    stream.write(form_text(result, Format(fmt.value), excel=fmt is FormFormat.csv))
