@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.test_cli import add_denunciation, add_petition, fails, ok
 
 pytestmark = pytest.mark.backends
