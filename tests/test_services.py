@@ -257,7 +257,7 @@ def test_dialogues(s) -> None:
         "ref": "D2024-00001", "date": date(2024, 5, 2), "locality": "01864",
         "locality_name": "Xã Cao Thượng", "body": "government", "leader": "Nguyễn Văn An",
         "leader_title": "Chủ tịch", "citizens": 12, "topic": "Đất rừng",
-        "outcome": "Thống nhất phương án", "petition": "P2024-00001",
+        "outcome": "Thống nhất phương án", "petition": "P2024-00001", "history": [],
     }
     assert refs(list_dialogues(s, year=2024)) == ["D2024-00001", "D2024-00002"]
     assert refs(list_dialogues(s, locality="Ba Bể")) == ["D2023-00001", "D2024-00001"]

@@ -299,8 +299,15 @@ def list_(
     locality: str | None = LOCALITY_FILTER,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
     status: Status | None = typer.Option(None, "--status", help="open, closed or overdue."),
-    search: str | None = typer.Option(None, "--search", "-s",
-                                      help="Words in names or subject, any diacritics."),
+    search: str | None = typer.Option(
+        None, "--search", "-s", help="Words in names or subject, in any order and with or "
+        "without diacritics; or an ID number or phone, exactly."),
+    meeting: str | None = typer.Option(None, "--meeting", help="Only those received at this "
+                                       "meeting (its ref)."),
+    sort: str | None = typer.Option(None, "--sort", help="Order by ref, received_on, kind, "
+                                    "locality, due_on, closed_on or outcome; -due_on for "
+                                    "descending. Default: received_on."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N petitions."),
     reveal: bool = REVEAL_OPTION,
     columns: str | None = COLUMNS_OPTION,
     fmt: Format = FORMAT_OPTION,
@@ -320,8 +327,11 @@ def list_(
         with session(ctx, write=reveal, create=False) as s:
             records = list_petitions(
                 s, today=today(), year=year, locality=locality, kind=kind,
-                status=status, search=search, reveal=reveal)
+                status=status, search=search, reveal=reveal, meeting=meeting, sort=sort,
+                limit=limit)
         render_list(records, Out(out.fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
                     headers={"locality_name": "locality"},
                     columns=pick_columns(columns, PetitionPublic),
                     excel=out.excel, binary=out.binary)
+    if not records:
+        done("0 petitions")  # on stderr: the output itself is an empty table, [] or a header

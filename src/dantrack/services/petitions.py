@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, false, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -295,10 +295,16 @@ def status_of(petition: Petition, today: dt.date) -> Status:
     return Status.overdue if petition.due_on < today else Status.open
 
 
+# What `petition list --sort` orders by (a leading - for descending): never an identity, so
+# that the order of masked names tells nothing.
+SORTS = ("ref", "received_on", "kind", "locality", "due_on", "closed_on", "outcome")
+
+
 def list_petitions(
     session: Session, *, today: dt.date, year: int | None = None, locality: str | None = None,
     kind: str | None = None, status: Status | None = None, search: str | None = None,
-    reveal: bool = False,
+    reveal: bool = False, meeting: str | None = None, sort: str | None = None,
+    limit: int | None = None,
 ) -> list[PetitionPublic]:
     query = _public_query()
     query = in_year_and_territory(session, query, date=Petition.received_on,
@@ -312,17 +318,57 @@ def list_petitions(
         query = query.where(Petition.closed_on.is_not(None))
     elif status is Status.overdue:
         query = query.where(Petition.closed_on.is_(None), Petition.due_on < today)
-    if search and (needle := fold(search)):
-        if len(needle) > TEXT_MAX:  # SQLite refuses LIKE patterns past 50,000 bytes
-            raise InvalidInput(f"search is longer than {TEXT_MAX} characters",
-                               field="search")
-        name_visible = or_(Petition.secret.is_(False), reveal)
-        query = query.where(or_(
-            Petition.subject_folded.contains(needle, autoescape=True),
-            and_(name_visible, Petition.petitioner_folded.contains(needle, autoescape=True)),
-        ))
-    rows = session.execute(query.order_by(Petition.received_on, Petition.ref)).all()
+    if meeting is not None:
+        query = query.where(Meeting.ref == meeting.strip())
+    if search:
+        query = query.where(_matching(search, reveal=reveal))
+    query = query.order_by(*_order(sort), Petition.received_on, Petition.ref)
+    rows = session.execute(query.limit(limit) if limit is not None else query).all()
     return [_to_public(session, row, today=today, reveal=reveal) for row in rows]
+
+
+def _matching(search: str, *, reveal: bool) -> Any:
+    """--search: every word, in any order and without diacritics, in the subject or (when
+    it may be seen) the petitioner's name; or an ID number or phone exactly — never a
+    denouncer's, so that a guessed number tells nothing."""
+    words = fold(search).split()
+    if len(search) > TEXT_MAX:  # SQLite refuses LIKE patterns past 50,000 bytes
+        raise InvalidInput(f"search is longer than {TEXT_MAX} characters", field="search")
+    name_visible = or_(Petition.secret.is_(False), reveal)
+    every_word = and_(*(or_(Petition.subject_folded.contains(word, autoescape=True),
+                            and_(name_visible,
+                                 Petition.petitioner_folded.contains(word, autoescape=True)))
+                        for word in words)) if words else false()
+    number = _number(search)
+    if number is None:
+        return every_word
+    return or_(every_word, and_(Petition.secret.is_(False),
+                                or_(Petition.id_number == number, Petition.phone == number)))
+
+
+def _number(search: str) -> str | None:
+    """The search as an ID number or a phone (+84 as 0), when it is one."""
+    from dantrack.text import normalise_phone
+
+    compact = search.strip().replace(" ", "")
+    if not compact.lstrip("+").isdigit():
+        return None
+    try:
+        return normalise_phone(compact)
+    except ValueError:
+        return compact
+
+
+def _order(sort: str | None) -> list[Any]:
+    if not sort:
+        return []
+    name = sort.strip().lstrip("-")
+    if name not in SORTS:
+        raise InvalidInput(f"invalid sort {sort!r}: must be one of {', '.join(SORTS)} "
+                           "(a leading - for descending)", field="sort", value=sort)
+    column = Locality.code if name == "locality" else getattr(Petition, name)
+    ordered = column.desc() if sort.strip().startswith("-") else column.asc()
+    return [ordered.nulls_last()]  # the open ones after the closed, on either backend
 
 
 def _parse_kind(text: str) -> PetitionKind:
