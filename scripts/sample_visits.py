@@ -7,8 +7,9 @@ group of many people is five or more. So the people of each year's meetings in e
 becomes a group of five to nine, and the people it gains come from meetings of the same year
 and place that received no petition — reception days on which, in the end, nobody came —
 first from those whose commune went to the same new commune. Every report of a year and its
-districts keeps its meetings, citizens and delegations, and so, but for a few, do the new
-communes' reports of 2025.
+districts keeps its meetings, citizens and delegations, and so do the new communes' reports
+of 2025 as long as each new commune's own meetings can give the people (in this build they
+all can; tests/test_sample.py holds the published figures).
 
 Visits are tied to the petitions received at their meeting; a later visit about a petition
 visited before is a repeat visit. A head's deputy (a "Phó …" host) receives by delegation.
@@ -96,8 +97,8 @@ def load(s) -> list[Sitting]:  # type: ignore[no-untyped-def]
 
 def lay_out(rng, members: list[Sitting]) -> None:  # type: ignore[no-untyped-def]
     """The people of one year's meetings at one place, their total and their delegations
-    kept: each delegation a group of five or more, the people it gains taken one by one from
-    meetings without petitions."""
+    kept: each delegation a group of five or more, the people it gains taken from meetings
+    without petitions, which are left with fewer or none."""
     for sitting in members:
         sitting.people = sitting.citizens
     donors = [m for m in members if not m.delegations and not m.petitions and m.citizens]
