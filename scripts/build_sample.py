@@ -8,7 +8,8 @@ the clock, so two builds hold the same records and give the same figures.
 The totals follow the province's published figures for 2022–2024: administrative agencies
 held 3,493 reception meetings with 3,630 citizens; Party leaders held about 200 meetings and
 dialogues with about 250 citizens; 6,921 petitions were received. The years after, and the 2025
-reorganisation, are scripts/sample_2025.py's.
+reorganisation, are scripts/sample_2025.py's; the register for the official forms (fields,
+results, forwarding, visits) is scripts/sample_register.py's and scripts/sample_visits.py's.
 """
 
 from __future__ import annotations
@@ -243,6 +244,8 @@ def build(out: Path) -> None:
     os.environ["DANTRACK_OPERATOR"] = "mau.bac-kan"
     os.environ["DANTRACK_TODAY"] = AS_OF
     from sample_2025 import build_after_2024
+    from sample_register import Register, record_forwarding
+    from sample_visits import add_visits
 
     from dantrack import db
     from dantrack.services import history, localities, meetings, petitions
@@ -262,10 +265,15 @@ def build(out: Path) -> None:
             meeting_refs = add_meetings(s, rng, communes, meetings, clock)
             plans = plan_petitions(rng, communes)
             decide_fates(rng, plans)
-            refs = add_petitions(s, rng, plans, meeting_refs, petitions, clock)
+            register = Register()
+            for plan in plans:
+                plan.outcome = register.chased(plan.outcome, plan.locality in communes)
+            refs = add_petitions(s, rng, plans, meeting_refs, petitions, clock, register)
             add_dialogues(s, rng, communes, refs, meetings, clock)
-            close_petitions(s, plans, refs, petitions, clock)
-            build_after_2024(s, plans, refs, communes, clock)
+            close_petitions(s, plans, refs, petitions, clock, register)
+            build_after_2024(s, plans, refs, communes, clock, register)
+            record_forwarding(s, register, dt.date.fromisoformat(AS_OF), clock)
+            add_visits(s)
         database.dispose()
         finish(work, out)
 
@@ -302,7 +310,7 @@ def add_meetings(s, rng, communes, meetings, clock) -> dict[tuple[str, dt.date],
     return refs
 
 
-def add_petitions(s, rng, plans, meeting_refs, petitions, clock) -> list[str]:  # type: ignore[no-untyped-def]
+def add_petitions(s, rng, plans, meeting_refs, petitions, clock, register) -> list[str]:  # type: ignore[no-untyped-def]
     refs: list[str] = []
     ref_of: dict[int, str] = {}
     for plan in plans:
@@ -320,10 +328,17 @@ def add_petitions(s, rng, plans, meeting_refs, petitions, clock) -> list[str]:  
             signatories=1 if rng.random() < 0.9 else rng.randint(2, 25), meeting=meeting,
             complex=plan.complex, remote=plan.remote,
             duplicate_of=ref_of[id(plan.original)] if plan.original else None,
-            **secret_fields)
+            **secret_fields, **register_fields(plan, register))
         refs.append(petition.ref)
         ref_of[id(plan)] = petition.ref
     return refs
+
+
+def register_fields(plan: Plan, register) -> dict:  # type: ignore[no-untyped-def]
+    """field, prior and round (a duplicate repeats its original's matter)."""
+    plan.extra["register"] = plan.original.extra["register"] if plan.original else \
+        register.intake(plan.kind, plan.subject)
+    return plan.extra["register"]
 
 
 def add_dialogues(s, rng, communes, refs, meetings, clock) -> None:  # type: ignore[no-untyped-def]
@@ -347,14 +362,15 @@ def add_dialogues(s, rng, communes, refs, meetings, clock) -> None:  # type: ign
             outcome="Thống nhất phương án giải quyết theo quy định", petition=petition)
 
 
-def close_petitions(s, plans, refs, petitions, clock) -> None:  # type: ignore[no-untyped-def]
+def close_petitions(s, plans, refs, petitions, clock, register) -> None:  # type: ignore[no-untyped-def]
     closures = [(plan.received_on + dt.timedelta(days=plan.closed_after), i)
                 for i, plan in enumerate(plans) if plan.outcome]
     for closed_on, i in sorted(closures):
         plan = plans[i]
         clock.set(closed_on)
         petitions.close_petition(s, refs[i], outcome=plan.outcome, closed_on=closed_on,
-                                 verdict=plan.verdict, note=plan.extra.get("note", ""))
+                                 verdict=plan.verdict, note=plan.extra.get("note", ""),
+                                 **register.close_out(plan))
 
 
 def finish(work: Path, out: Path) -> None:

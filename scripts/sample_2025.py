@@ -9,6 +9,9 @@ later: the new units' reports carry them over. Some cases left open at the end o
 closed in 2025, which leaves every 2022–2024 figure as it was.
 
 Its own random seed, drawn after the earlier years are built, so those stay exactly as before.
+The register (scripts/sample_register.py) draws from streams of its own: petitions received in
+person at a meeting's place and day are tied to it, and some received in the last ten working
+days are still pending acceptance.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from build_sample import (
 SEED = 20251231
 LAST_DAY = dt.date(2026, 11, 30)
 CHANGE = dt.date(2025, 7, 1)
+# Received from this day on (the last ten working days), an open petition may not be accepted
+# yet (accepted_on pending).
+PENDING_FROM = dt.date(2026, 11, 17)
 # (first day, last day, petitions, government meetings) of each stretch.
 STRETCHES = [(dt.date(2025, 1, 2), dt.date(2025, 6, 30), 1090, 560),
              (CHANGE, dt.date(2025, 12, 31), 1130, 570),
@@ -87,7 +93,7 @@ def fate(rng: random.Random, item: Plan) -> None:
         item.verdict = rng.choices(["founded", "partly_founded", "unfounded"], [2, 3, 5])[0]
 
 
-def build_after_2024(s, old_plans, old_refs, communes, clock) -> None:  # type: ignore[no-untyped-def]
+def build_after_2024(s, old_plans, old_refs, communes, clock, register) -> None:  # type: ignore[no-untyped-def]
     """Everything from 2025 on, in date order (see the module's docstring)."""
     from dantrack.services import meetings, petitions
     from dantrack.services.official_load import load_official
@@ -96,22 +102,27 @@ def build_after_2024(s, old_plans, old_refs, communes, clock) -> None:  # type: 
     old_places = [code for codes in communes.values() for code in codes] + list(communes)
     closures = late_closures(rng, old_plans, old_refs)
     new_places: list[str] = []
+    meeting_refs: dict[tuple[str, dt.date], str] = {}
     for first, last, count, meeting_count in STRETCHES:
         if first >= CHANGE and not new_places:
-            close_until(s, closures, CHANGE - dt.timedelta(days=1), petitions, clock)
+            close_until(s, closures, CHANGE - dt.timedelta(days=1), petitions, clock, register)
             clock.set(CHANGE)
             load_official(s, province="06")
             new_places = successor_communes(s, communes)
         where = places(first, old_places, new_places)
-        add_meetings(s, rng, first, last, meeting_count, where, meetings, clock)
+        meeting_refs.update(add_meetings(s, rng, first, last, meeting_count, where, meetings,
+                                         clock))
         for item in plan(rng, first, last, count, where):
             clock.set(item.received_on)
-            ref = add_petition(s, rng, item, petitions)
+            # The identity is drawn before the fate, as when the petition was written first.
+            identity = {"id_number": id_number(rng), "phone": phone(rng)}
             fate(rng, item)
+            item.outcome = register.chased(item.outcome, item.locality in communes)
+            ref = add_petition(s, item, identity, register, meeting_refs, petitions)
             if item.outcome:
                 closures.append((item.received_on + dt.timedelta(days=item.closed_after),
                                  ref, item))
-        close_until(s, closures, last, petitions, clock)
+        close_until(s, closures, last, petitions, clock, register)
 
 
 def late_closures(rng: random.Random, plans: list[Plan], refs: list[str]) -> list:
@@ -129,13 +140,13 @@ def late_closures(rng: random.Random, plans: list[Plan], refs: list[str]) -> lis
     return found
 
 
-def close_until(s, closures: list, day: dt.date, petitions, clock) -> None:  # type: ignore[no-untyped-def]
+def close_until(s, closures: list, day: dt.date, petitions, clock, register) -> None:  # type: ignore[no-untyped-def]
     """Close, in date order, every planned close-out on or before day."""
     due = sorted((c for c in closures if c[0] <= day), key=lambda c: (c[0], c[1]))
     for closed_on, ref, item in due:
         clock.set(closed_on)
         petitions.close_petition(s, ref, outcome=item.outcome, closed_on=closed_on,
-                                 verdict=item.verdict)
+                                 verdict=item.verdict, **register.close_out(item))
     closures[:] = [c for c in closures if c[0] > day]
 
 
@@ -151,20 +162,30 @@ def successor_communes(s, communes) -> list[str]:  # type: ignore[no-untyped-def
     return sorted(found)
 
 
-def add_meetings(s, rng, first, last, count, where, meetings, clock) -> None:  # type: ignore[no-untyped-def]
+def add_meetings(s, rng, first, last, count, where, meetings, clock) -> dict:  # type: ignore[no-untyped-def]
+    """The stretch's meetings; returns the first one's ref by place and day."""
+    refs: dict[tuple[str, dt.date], str] = {}
     for day in sorted(working_day(rng, first, last) for _ in range(count)):
         clock.set(day)
         host_title, kind = rng.choice(HOSTS)
         citizens = 1 + (rng.random() < 0.06)
-        meetings.add_meeting(s, date=day, locality=rng.choice(where), kind=kind,
-                             body="government", host=person(rng), host_title=host_title,
-                             place="Trụ sở tiếp công dân", citizens=citizens,
-                             delegations=int(citizens > 1 and rng.random() < 0.4))
+        where_held = rng.choice(where)
+        meeting = meetings.add_meeting(
+            s, date=day, locality=where_held, kind=kind, body="government",
+            host=person(rng), host_title=host_title, place="Trụ sở tiếp công dân",
+            citizens=citizens, delegations=int(citizens > 1 and rng.random() < 0.4))
+        refs.setdefault((where_held, day), meeting.ref)
+    return refs
 
 
-def add_petition(s, rng, item: Plan, petitions) -> str:  # type: ignore[no-untyped-def]
+def add_petition(s, item: Plan, identity: dict, register, meeting_refs, petitions) -> str:  # type: ignore[no-untyped-def]
+    item.extra["register"] = register.intake(item.kind, item.subject)
+    pending = item.outcome is None and item.received_on >= PENDING_FROM and \
+        register.pending()
+    meeting = meeting_refs.get((item.locality, item.received_on)) \
+        if item.channel == "in_person" else None
     return petitions.add_petition(
         s, kind=item.kind, received_on=item.received_on, locality=item.locality,
         channel=item.channel, petitioner=item.petitioner, subject=item.subject,
-        signatories=1, complex=item.complex, id_number=id_number(rng), phone=phone(rng),
-        address="Tổ dân phố 3").ref
+        signatories=1, complex=item.complex, address="Tổ dân phố 3", meeting=meeting,
+        accepted_on="pending" if pending else None, **identity, **item.extra["register"]).ref

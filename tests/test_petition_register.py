@@ -189,6 +189,26 @@ def test_a_reply_is_recorded_for_a_forwarded_petition_not_before_the_forwarding(
     assert action == "reopened" and reopened["cleared"]["reply_on"] == "2024-03-10"
 
 
+def test_close_as_forwarded_records_the_body_it_went_to(cli, tree, database_url: str) -> None:
+    ok(add(cli, kind="kiến nghị"))
+    before = contents(database_url)
+    fails(cli("petition", "close", "P2024-00001", "--outcome", "resolved", "--on", "2024-03-05",
+              "--forwarded-to", "UBND tỉnh"), 3,
+          "Error: invalid forwarded_to 'UBND tỉnh': the body forwarded to is given only with "
+          "the outcome forwarded, not resolved\n")
+    unchanged(database_url, before)
+    ok(cli("petition", "close", "P2024-00001", "--outcome", "chuyển đơn", "--on", "2024-03-05",
+           "--forwarded-to", "Sở Giao thông vận tải"))
+    petition = shown(cli, "P2024-00001")
+    assert (petition["outcome"], petition["forwarded_to"], petition["competence"]) == (
+        "forwarded", "Sở Giao thông vận tải", "other")
+    assert history(cli, "P2024-00001")[-1] == ("closed", {
+        "closed_on": "2024-03-05", "outcome": "forwarded", "competence": ["own", "other"],
+        "forwarded_to": "Sở Giao thông vận tải"})
+    ok(cli("petition", "edit", "P2024-00001", "--reply-on", "2024-03-20"))
+    assert shown(cli, "P2024-00001")["reply_on"] == "2024-03-20"
+
+
 # --- results of a resolution ---------------------------------------------------------------
 
 

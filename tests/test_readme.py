@@ -1,16 +1,18 @@
 """README.md stays true: its command reference is the --help of exactly the commands there are,
 every `dantrack …` line in its ```sh examples parses with the options dantrack has, and the
-clerk's walk-through runs, in order, on a fresh database."""
+clerk's walk-through and the day at the reception desk run, in order, on a fresh database."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -164,9 +166,11 @@ def test_an_example_with_an_option_that_is_gone_fails() -> None:
         parse(["petition", "list", "--status", "bogus"])
 
 
-def walk_through(readme: str) -> list[tuple[list[str], str]]:
-    """The walk-through's commands, each with the message its `# → …` line promises, if any."""
-    section = readme.split("## A clerk's walk-through", 1)[1]
+def walk_through(readme: str, heading: str = "## A clerk's walk-through"
+                 ) -> list[tuple[list[str], str]]:
+    """The commands of a section's first example, each with the message its `# → …` line
+    promises, if any."""
+    section = readme.split(heading, 1)[1]
     steps: list[tuple[list[str], str]] = []
     for line in command_lines(sh_blocks(section)[0]):
         if line.startswith("# → "):
@@ -180,18 +184,49 @@ def dantrack(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Completed
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
 
 
-def test_the_walk_through_runs(tmp_path: Path) -> None:
-    steps = walk_through(README)
-    assert len(steps) >= 9
-    assert sum(1 for _, said in steps if said) >= 2
+def run_steps(steps: list[tuple[list[str], str]], tmp_path: Path, today: str) -> dict[str, str]:
+    """Run the steps on a fresh database; the environment they ran in."""
     env = {**os.environ, "DANTRACK_DB": str(tmp_path / "reception.sqlite"),
-           "DANTRACK_TODAY": "2024-12-31", "DANTRACK_OPERATOR": "Lý Thị Hoa"}
+           "DANTRACK_TODAY": today, "DANTRACK_OPERATOR": "Lý Thị Hoa"}
     for args, said in steps:
         result = dantrack(*args, cwd=tmp_path, env=env)
         assert result.returncode == 0, (shlex.join(args), result.stderr)
         assert said in result.stderr, (shlex.join(args), result.stderr)
+    return env
+
+
+def test_the_walk_through_runs(tmp_path: Path) -> None:
+    steps = walk_through(README)
+    assert len(steps) >= 9
+    assert sum(1 for _, said in steps if said) >= 2
+    env = run_steps(steps, tmp_path, "2024-12-31")
     shown = dantrack("petition", "show", "P2024-00001", "--format", "json", cwd=tmp_path, env=env)
     assert '"resolved"' in shown.stdout
+
+
+def test_the_day_at_the_reception_desk_runs(tmp_path: Path) -> None:
+    steps = walk_through(README, "## The register for the official forms")
+    assert len(steps) >= 12 and sum(1 for _, said in steps if said) >= 6
+    env = run_steps(steps, tmp_path, "2026-11-30")
+
+    def shown(*args: str) -> Any:
+        result = dantrack(*args, "--format", "json", cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    meeting = shown("meeting", "show", "M2026-00001")
+    assert (meeting["citizens"], meeting["delegations"]) == (8, 1)
+    visits = shown("visit", "list", "--meeting", "M2026-00001")
+    assert [(v["people"], v["group"], v["petition"], v["direction"], v["delegated"])
+            for v in visits] == [(6, True, "P2026-00002", "accepted", False),
+                                 (1, False, "P2026-00001", "guided", False),
+                                 (1, False, "P2026-00003", "forwarded", True)]
+    complaint = shown("petition", "show", "P2026-00002")
+    assert (complaint["accepted_on"], complaint["round"], complaint["field"]) == (
+        "2026-11-16", 2, "land")
+    forwarded = shown("petition", "show", "P2026-00003")
+    assert (forwarded["outcome"], forwarded["forwarded_to"], forwarded["reply_on"]) == (
+        "forwarded", "Công ty Điện lực Bắc Kạn", "2026-11-27")
 
 
 def test_the_first_example_runs_on_the_sample_database() -> None:

@@ -167,5 +167,7 @@ def meeting_totals(connection: Connection) -> Iterator[Finding]:
              .where(or_(m.c.citizens != sums.c.people, m.c.delegations != sums.c.groups))
              .order_by(m.c.ref))
     for ref, citizens, delegations, people, groups in connection.execute(query):
+        if not all(isinstance(n, int) for n in (citizens, delegations, people, groups)):
+            continue  # a value of the wrong type is the stored-type scan's, never echoed
         yield _finding("visits", ref, f"citizens {citizens} and delegations {delegations}, but "
                        f"its visits received {people} people in {groups} groups")

@@ -174,6 +174,8 @@ def close(
         "founded, partly_founded, unfounded."),
     on: str | None = typer.Option(None, "--on", help="Close date; default: today."),
     note: str = typer.Option("", "--note"),
+    forwarded_to: str | None = typer.Option(
+        None, "--forwarded-to", help="With --outcome forwarded: the body it was sent to."),
     recovered_money: str | None = _result("recovered_money"),
     recovered_land: str | None = _result("recovered_land"),
     returned_money: str | None = _result("returned_money"),
@@ -199,7 +201,8 @@ def close(
                   check=prompts.field("closure", "outcome"))
     with session(ctx, write=True) as s:
         petition = close_petition(s, ref, outcome=outcome, verdict=verdict,
-                                  closed_on=on or today(), note=note, **results)
+                                  closed_on=on or today(), note=note,
+                                  forwarded_to=forwarded_to, **results)
         done(f"Closed petition {petition.ref}: {petition.outcome} on {petition.closed_on}")
 
 

@@ -33,6 +33,7 @@ from dantrack.text import fold, parse_choice, parse_field_choice
 from dantrack.text import key as ref_key
 from dantrack.vocab import (
     ALIASES,
+    Outcome,
     PetitionKind,
     Status,
 )
@@ -246,13 +247,15 @@ def _apply(session: Session, petition: Petition, edited: writes.Written,
 
 
 def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str | dt.date,
-                   verdict: str | None = None, note: str = "", **results: Any) -> Petition:
+                   verdict: str | None = None, note: str = "", forwarded_to: str | None = None,
+                   **results: Any) -> Petition:
     """Close a petition out; `results` (RESULT_FIELDS given) are the results of a
-    resolution, recorded with the close when they fit it (petition_writes.check_register)."""
+    resolution, recorded with the close when they fit it (petition_writes.check_register);
+    `forwarded_to`, the body a petition closed as forwarded is sent to."""
     petition = get_petition(session, ref)
     closure = validate(Closure, {"outcome": outcome, "closed_on": closed_on,
                                  "verdict": verdict, "note": note or ""})
-    given = results_given(results)
+    given = {**results_given(results), **_forwarding(forwarded_to, closure.outcome)}
     if petition.closed_on is not None:
         raise RuleError(f"petition {petition.ref} is already closed "
                         f"({petition.outcome} on {petition.closed_on}); reopen it first")
@@ -260,6 +263,19 @@ def close_petition(session: Session, ref: str, *, outcome: str, closed_on: str |
     writes.check_register({**current_fields(session, petition), **given}, change.values)
     _apply_closeout(session, petition, change)
     return petition
+
+
+def _forwarding(forwarded_to: str | None, outcome: Outcome) -> dict[str, Any]:
+    """forwarded_to given with a close: only with the outcome forwarded, since the body a
+    petition is forwarded to is what the forms count its replies by."""
+    if forwarded_to is None:
+        return {}
+    if outcome is not Outcome.forwarded:
+        reason = f"the body forwarded to is given only with the outcome forwarded, not {outcome}"
+        raise InvalidInput(f"invalid forwarded_to {forwarded_to!r}: {reason}",
+                           field="forwarded_to", value=forwarded_to, reason=reason)
+    return validate(PetitionUpdate, {"forwarded_to": forwarded_to}).model_dump(
+        exclude_unset=True)
 
 
 def results_given(results: dict[str, Any]) -> dict[str, Any]:
