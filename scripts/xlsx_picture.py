@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/xlsx_picture.py FORM.json OUT.png [--dpi 110]
 
-FORM.json is what `dantrack form … --format json` prints (scripts/data/form-01-xld.json is a
-hand-made one of that shape). The sheet is written by dantrack.xlsx.write_form, printed to PDF
+FORM.json is what `dantrack form … --format json` prints: scripts/data/form-01-xld.json is
+`dantrack --db data/sample.sqlite form 01/XLD --official --year 2024 --locality "Bắc Kạn"
+--body-name "UBND TỈNH BẮC KẠN" --format json`, the picture in README. The sheet is written by dantrack.xlsx.write_form, printed to PDF
 by LibreOffice headless (`soffice`, with a profile of its own so a running LibreOffice is not
 disturbed) and its first page turned into PNG by pdftoppm (poppler-utils). Neither is needed
 by dantrack or its tests: install them on the machine that makes pictures, e.g.
