@@ -156,6 +156,13 @@ class Petition(SQLModel, table=True):
     disciplined_officials: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     prosecuted_cases: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     prosecuted_people: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The deadline's lifecycle (SPEC §1 "Extension and suspension", migration 0006): the
+    # extensions of a denunciation and their days, the suspension under way (its first day)
+    # and the days of the suspensions ended. due_on counts them all.
+    extensions: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    extended_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    suspended_on: dt.date | None = None
+    suspended_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PetitionEvent(SQLModel, table=True):
@@ -211,6 +218,20 @@ class VisitEvent(SQLModel, table=True):
     operator: str = Field(max_length=NAME_MAX)
     action: str = Field(max_length=20)
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class CalendarDay(SQLModel, table=True):
+    """A decision on the working calendar (`calendar off|work`): kept as a log, the last
+    entry for a day in force, so that the calendar in force at any time can be told."""
+
+    __tablename__ = "calendar_day"
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date = Field(index=True)
+    kind: str = Field(max_length=10)  # off or work
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    at: str = Field(max_length=32)
+    operator: str = Field(max_length=NAME_MAX)
 
 
 class RefSequence(SQLModel, table=True):

@@ -114,13 +114,26 @@ def root(
 
 
 def _register() -> None:
-    from dantrack.cli import db, dialogues, io, localities, meetings, petitions, report, visits
+    from dantrack.cli import (
+        db,
+        dialogues,
+        io,
+        localities,
+        meetings,
+        overdue,
+        petitions,
+        report,
+        visits,
+        workcalendar,
+    )
 
     app.add_typer(localities.app, name="locality")
     app.add_typer(meetings.app, name="meeting")
     app.add_typer(visits.app, name="visit")
     app.add_typer(dialogues.app, name="dialogue")
     app.add_typer(petitions.app, name="petition")
+    app.command("overdue")(overdue.overdue)
+    app.add_typer(workcalendar.app, name="calendar")
     app.command("import")(io.import_)
     app.command("export")(io.export)
     app.command("report")(report.report)
