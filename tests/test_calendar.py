@@ -107,16 +107,24 @@ def test_a_calendar_change_recomputes_open_petitions_only(cli, tree,
     ok(cli("calendar", "work", "2026-05-09", "--reason", "QĐ 1/2026"))
     assert shown(cli, "P2026-00001")["due_on"] == "2026-05-18"
     assert cli("db", "check").exit_code == 0
+    # Reopened, it takes the calendar in force.
+    ok(cli("calendar", "off", "2026-05-11", "--reason", "QĐ 2/2026"))
+    assert shown(cli, "P2026-00002")["due_on"] == "2026-05-18"
+    ok(cli("petition", "reopen", "P2026-00002", "--reason", "Quyết định bị hủy"))
+    assert shown(cli, "P2026-00002")["due_on"] == "2026-05-19"
+    assert actions(cli, "P2026-00002")[-1][1]["due_on"] == ["2026-05-18", "2026-05-19"]
+    assert shown(cli, "P2026-00001")["due_on"] == "2026-05-19"
+    assert cli("db", "check").exit_code == 0
     from dantrack import db
 
     engine = create_engine(db.postgres_url(db.Location(database_url, "test"))
                            if "://" in database_url else f"sqlite:///{database_url}")
     with engine.begin() as c:
-        c.execute(text("UPDATE petition SET due_on = '2026-05-20' WHERE ref = 'P2026-00001'"))
+        c.execute(text("UPDATE petition SET due_on = '2026-05-21' WHERE ref = 'P2026-00001'"))
     engine.dispose()
     check = cli("db", "check")
     assert check.exit_code == 1 and "P2026-00001" in check.stdout + check.stderr
-    assert "2026-05-18" in check.stdout + check.stderr
+    assert "2026-05-19" in check.stdout + check.stderr
 
 
 def test_new_deadlines_and_accept_follow_the_database_calendar(cli, tree) -> None:

@@ -150,3 +150,36 @@ def test_a_suspension_across_the_year_end() -> None:
     # A denunciation: 30 days, then the 21 days.
     assert due_on(PetitionKind.denunciation, accepted, complex=False, remote=False,
                   suspended_days=21) == date(2026, 2, 4)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "America/New_York"])
+def test_today_is_the_date_in_vietnam_whatever_tz_says(zone: str) -> None:
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DANTRACK_TODAY"} | {"TZ": zone}
+    before = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+    shown = subprocess.run([sys.executable, "-c", "from dantrack import clock; "
+                            "print(clock.today(), end='')"], env=env, check=True,
+                           capture_output=True, text=True).stdout
+    after = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+    assert shown in (before.isoformat(), after.isoformat())
+    pinned = subprocess.run([sys.executable, "-c", "from dantrack import clock; "
+                             "print(clock.today(), end='')"],
+                            env=env | {"DANTRACK_TODAY": "2026-02-17"}, check=True,
+                            capture_output=True, text=True).stdout
+    assert pinned == "2026-02-17"
+
+
+def test_no_module_asks_the_machine_for_today() -> None:
+    """Every "today" is dantrack.clock.today(): no naive date.today() or datetime.now()."""
+    import re
+
+    source = Path(__file__).parent.parent / "src" / "dantrack"
+    naive = re.compile(r"\bdate\.today\(|datetime\.today\(|datetime\.now\(\)|localtime\(")
+    found = [f"{path.name}:{number}" for path in source.rglob("*.py")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if naive.search(line)]
+    assert found == []

@@ -284,8 +284,14 @@ def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
         closeout.check_reason(reason)
         raise RuleError(f"petition {petition.ref} is open; only a closed petition can be reopened")
     last_close = history.last_close(session, petition.id)
-    _apply_closeout(session, petition,
-                    closeout.reopen(closeout.state_of(petition), reason, last_close))
+    change = closeout.reopen(closeout.state_of(petition), reason, last_close)
+    # Closed, it kept the deadline of the calendar it closed under; open again, it takes the
+    # calendar in force (a change since then moves it).
+    due = writes.derive(current_fields(session, petition), calendar=_calendar(session))["due_on"]
+    if due != petition.due_on:
+        change.values["due_on"] = due
+        change.changes["due_on"] = [petition.due_on.isoformat(), due.isoformat()]
+    _apply_closeout(session, petition, change)
     return petition
 
 
