@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, Text, false
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, Text, false, text
 from sqlmodel import Field, SQLModel
 
 from dantrack.limits import KEY_MAX, NAME_MAX
@@ -85,6 +85,11 @@ class Dialogue(SQLModel, table=True):
     petition_id: int | None = Field(default=None, foreign_key="petition.id", index=True)
 
 
+OPEN = "closed_on IS NULL"
+OPEN_DUE_COLUMNS = ("due_on", "ref", "kind", "locality_id", "received_on", "suspended_on",
+                    "secret", "petitioner")
+
+
 class Petition(SQLModel, table=True):
     __tablename__ = "petition"
     __table_args__ = (
@@ -101,6 +106,10 @@ class Petition(SQLModel, table=True):
             "due_on",
             "duplicate_of_id",
         ),
+        # The open petitions by deadline, holding all `dantrack overdue` reads: its digest is
+        # one walk of this small index (open cases are a few in a hundred), never the table.
+        Index("ix_petition_open_due", *OPEN_DUE_COLUMNS, sqlite_where=text(OPEN),
+              postgresql_where=text(OPEN)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -470,21 +470,6 @@ class CalendarDayPublic(BaseModel):
     at: str | None = None
 
 
-class OverduePublic(BaseModel):
-    """A row of `dantrack overdue`: an open petition past or near its deadline."""
-
-    ref: str
-    kind: str
-    locality: str
-    locality_name: str
-    petitioner: str
-    subject: str
-    received_on: dt.date
-    due_on: dt.date
-    days_late: int  # calendar days past the deadline (negative: due in as many days)
-    status: str  # overdue, or due (within --within working days)
-
-
 def describe_error(error: dict[str, Any]) -> tuple[str, Any, str]:
     """(field, value, reason) from one pydantic error, in words a clerk can act on."""
     field = ".".join(str(p) for p in error.get("loc", ())) or "input"

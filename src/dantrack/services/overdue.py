@@ -19,8 +19,9 @@ from dantrack.services.localities import records_of
 from dantrack.services.secrecy import mask
 from dantrack.services.workcalendar import load
 
-COLUMNS = ("ref", "kind", "locality", "locality_name", "petitioner", "subject", "received_on",
-           "due_on", "days_late", "status")
+# No subject: the digest reads only the index of open petitions by deadline (models.Petition).
+COLUMNS = ("ref", "kind", "locality", "locality_name", "petitioner", "received_on", "due_on",
+           "days_late", "status")
 
 
 @dataclass
@@ -42,7 +43,7 @@ def overdue(session: Session, *, as_of: str | dt.date, within: int = 0,
     last = load(session).add_working_days(as_of, within) if within > 0 \
         else as_of - dt.timedelta(days=1)
     p, unit = Petition.__table__.c, Locality.__table__.c
-    query = (select(p.ref, p.kind, unit.code, unit.name, p.petitioner, p.secret, p.subject,
+    query = (select(p.ref, p.kind, unit.code, unit.name, p.petitioner, p.secret,
                     p.received_on, p.due_on)
              .join(Locality.__table__, unit.id == p.locality_id)
              .where(p.closed_on.is_(None), p.suspended_on.is_(None), p.due_on <= last)
@@ -57,11 +58,11 @@ def overdue(session: Session, *, as_of: str | dt.date, within: int = 0,
 def _rows(session: Session, query: Any, digest: Digest) -> Iterator[tuple[Any, ...]]:
     result = session.execute(query, execution_options={"yield_per": 2000})
     as_of = digest.as_of
-    for ref, kind, code, name, petitioner, secret, subject, received_on, due in result:
+    for ref, kind, code, name, petitioner, secret, received_on, due in result:
         late = (as_of - due).days
         if late > 0:
             digest.overdue += 1
         else:
             digest.due += 1
-        yield (ref, kind, code, name, mask(petitioner) if secret else petitioner, subject,
-               received_on, due, late, "overdue" if late > 0 else "due")
+        yield (ref, kind, code, name, mask(petitioner) if secret else petitioner, received_on,
+               due, late, "overdue" if late > 0 else "due")

@@ -23,6 +23,10 @@ branch_labels = None
 depends_on = None
 
 COUNTS = ("extensions", "extended_days")
+# `dantrack overdue` reads open petitions by deadline from this index alone.
+OPEN = "closed_on IS NULL"
+OPEN_DUE_COLUMNS = ("due_on", "ref", "kind", "locality_id", "received_on", "suspended_on",
+                    "secret", "petitioner")
 
 
 def upgrade() -> None:
@@ -39,9 +43,11 @@ def upgrade() -> None:
     op.create_index("ix_calendar_day_day", "calendar_day", ["day"])
     if op.get_bind().dialect.name == "sqlite":
         _rebuild_sqlite()
-        return
-    for column in lifecycle_columns():
-        op.add_column("petition", column)
+    else:
+        for column in lifecycle_columns():
+            op.add_column("petition", column)
+    op.create_index("ix_petition_open_due", "petition", list(OPEN_DUE_COLUMNS),
+                    sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
 
 
 def lifecycle_columns() -> list[sa.Column]:  # type: ignore[type-arg]
@@ -98,6 +104,7 @@ def _first_columns(name_max: int) -> list[sa.Column]:  # type: ignore[type-arg]
 
 
 def downgrade() -> None:
+    op.drop_index("ix_petition_open_due", table_name="petition")
     with op.batch_alter_table("petition") as batch:
         for name in ("suspended_days", "suspended_on", *reversed(COUNTS)):
             batch.drop_column(name)
