@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from report import OUT, build, child_env
 
@@ -79,8 +80,9 @@ def _rows(argv: list[str], env: dict[str, str]) -> int:
     return out.count(b'{"ref": ')
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Seconds, peak resident KiB and bytes written of one whole process."""
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
+    """Seconds, CPU seconds (user and system: what a loaded machine does not inflate), peak
+    resident KiB and bytes written of one whole process."""
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     written = 0
@@ -93,7 +95,7 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:6])} … failed: {stderr.strip()}")
-    return elapsed, usage.ru_maxrss, written
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, written
 
 
 def main() -> None:
@@ -119,14 +121,16 @@ def main() -> None:
     raw_rows = _rows(cases["raw sqlite3 process"], env)
     if rows != raw_rows:
         raise SystemExit(f"dantrack lists {rows} rows, the raw query {raw_rows}")
-    timings: dict[str, list[tuple[float, int, int]]] = {name: [] for name in cases}
+    timings: dict[str, list[tuple[float, float, int, int]]] = {name: [] for name in cases}
     for _ in range(args.runs):
         for name, argv in cases.items():  # interleaved: every case shares the same noise
             timings[name].append(run(argv, env))
-    summary = {name: {"median_s": round(statistics.median(t for t, _, _ in runs), 3),
-                      "peak_rss_mib": round(max(m for _, m, _ in runs) / 1024, 1),
-                      "bytes": runs[0][2]}
-               for name, runs in timings.items()}
+    summary: dict[str, Any] = {
+        name: {"median_s": round(statistics.median(run[0] for run in runs), 3),
+               "median_cpu_s": round(statistics.median(run[1] for run in runs), 3),
+               "peak_rss_mib": round(max(run[2] for run in runs) / 1024, 1),
+               "bytes": runs[0][3]}
+        for name, runs in timings.items()}
     summary["rows"] = rows
     summary["ratio_to_raw"] = round(summary["dantrack overdue"]["median_s"]
                                     / summary["raw sqlite3 process"]["median_s"], 2)
@@ -136,7 +140,8 @@ def main() -> None:
         print(f"{rows:,} rows of {args.petitions:,} petitions, {args.runs} runs each")
         for name in cases:
             s = summary[name]
-            print(f"  {name:32} median {s['median_s']:.3f} s  peak {s['peak_rss_mib']} MiB")
+            print(f"  {name:30} median {s['median_s']:.3f} s (CPU {s['median_cpu_s']:.3f} s)"
+                  f"  peak {s['peak_rss_mib']} MiB  {s['bytes']:,} bytes")
         print(f"  dantrack / raw: {summary['ratio_to_raw']}×")
     median = summary["dantrack overdue"]["median_s"]
     if median > TARGET:

@@ -175,17 +175,21 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseMo
     print_table(names, rows)
 
 
+# One encoder for every streamed row (json.dumps with an option makes one per call).
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: Format, *,
                 table_columns: Sequence[str]) -> None:
-    """Rows (tuples in columns' order) as they come: json (an array, one object a line) and
-    csv are written row by row, so memory stays flat; a table or markdown, for people, is
-    laid out once all are in."""
+    """Rows (tuples of JSON-ready values in columns' order) as they come: json (an array, one
+    object a line) and csv are written row by row, so memory stays flat; a table or markdown,
+    for people, is laid out once all are in."""
     out = sys.stdout
     if fmt is Format.json:
-        count = 0
+        count, encode = 0, _ROW_ENCODER.encode
         for row in rows:
-            out.write(("[\n" if not count else ",\n") + json.dumps(
-                dict(zip(columns, map(plain, row), strict=True)), ensure_ascii=False))
+            row_object = dict(zip(columns, row, strict=True))
+            out.write(("[\n" if not count else ",\n") + encode(row_object))
             count += 1
         out.write("\n]\n" if count else "[]\n")
         out.flush()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import NamedTuple
@@ -124,8 +124,7 @@ def standard() -> Calendar:
     return Calendar()
 
 
-def from_rows(rows: Iterable[Mapping[str, object] | tuple]) -> Calendar:
-    """A calendar from stored decisions (day, kind, reason), oldest first."""
-    decisions = [Decision(*row[:3]) if isinstance(row, tuple)
-                 else Decision(row["day"], row["kind"], row["reason"]) for row in rows]
+def from_rows(decisions: Sequence[Decision]) -> Calendar:
+    """A calendar from stored decisions, oldest first (the standard one when there are none,
+    so that its counts are shared)."""
     return Calendar(decisions) if decisions else standard()

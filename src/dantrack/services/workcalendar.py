@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from dantrack.deadlines import WORKING_DAY_KINDS, due_on
@@ -21,7 +22,7 @@ from dantrack.workdays import KINDS, Calendar, Decision, from_rows, shipped
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def decisions(session: Session) -> list[Decision]:
+def decisions(session: Session | Connection) -> list[Decision]:
     """The database's decisions, oldest first (the last for a day is in force)."""
     c = CalendarDay.__table__.c
     return [Decision(*row) for row in session.execute(
@@ -33,7 +34,7 @@ def load(session: Session) -> Calendar:
     return from_rows(decisions(session))
 
 
-def versions(session: Session) -> list[Calendar]:
+def versions(session: Session | Connection) -> list[Calendar]:
     """Every calendar that has been in force, oldest first (db check: a closed petition keeps
     the deadline of its day)."""
     stored = decisions(session)
