@@ -172,9 +172,10 @@ def meeting_totals(connection: Connection) -> Iterator[Finding]:
 
 
 def deadlines(connection: Connection) -> Iterator[Finding]:
-    """due_on follows the deadline rule: an open petition's on the calendar in force, a closed
-    one's on a calendar that was in force (it keeps the deadline it closed with). Grouped
-    first: a few thousand distinct combinations stand for any number of petitions."""
+    """due_on follows the deadline rule: an open petition's on the calendar in force (or on
+    Monday to Friday, as it was counted before revision 0006), a closed one's on a calendar
+    that was in force (it keeps the deadline it closed with). Grouped first: a few thousand
+    distinct combinations stand for any number of petitions."""
     from dantrack.deadlines import WORKING_DAY_KINDS, due_on
     from dantrack.services.workcalendar import versions
     from dantrack.vocab import PetitionKind
@@ -189,7 +190,8 @@ def deadlines(connection: Connection) -> Iterator[Finding]:
         if kind not in PetitionKind._value2member_map_ or accepted_on is None:
             continue
         # Only a deadline counted in working days depends on the calendar.
-        tried = calendars[-1:] if open_ or kind not in WORKING_DAY_KINDS else calendars
+        tried = (calendars[-1:] if kind not in WORKING_DAY_KINDS
+                 else [calendars[0], calendars[-1]] if open_ else calendars)
         rule = [due_on(kind, accepted_on, complex=bool(complex_), remote=bool(remote),
                        calendar=calendar, extended_days=extended, suspended_days=suspended)
                 for calendar in tried]

@@ -118,6 +118,19 @@ class Calendar:
         return found
 
 
+class WeekdaysOnly(Calendar):
+    """Monday to Friday, nothing else: the calendar deadlines were counted on before revision
+    0006. Petitions recorded then keep those deadlines until a write recomputes them, so db
+    check accepts it as a calendar that was in force."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decisions = {}
+
+    def status(self, day: dt.date) -> tuple[str, str]:
+        return (OFF, "weekend") if day.weekday() > 4 else (WORK, "")
+
+
 @cache
 def standard() -> Calendar:
     """The calendar without an office's own decisions: the package and the shipped data."""

@@ -17,7 +17,7 @@ from dantrack.deadlines import WORKING_DAY_KINDS, due_on
 from dantrack.models import CalendarDay, Petition, PetitionEvent
 from dantrack.schemas import CalendarDayPublic, CalendarDecision, validate
 from dantrack.services import closeout, history
-from dantrack.workdays import KINDS, Calendar, Decision, from_rows, shipped
+from dantrack.workdays import KINDS, Calendar, Decision, WeekdaysOnly, from_rows, shipped
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -35,10 +35,11 @@ def load(session: Session) -> Calendar:
 
 
 def versions(session: Session | Connection) -> list[Calendar]:
-    """Every calendar that has been in force, oldest first (db check: a closed petition keeps
-    the deadline of its day)."""
+    """Every calendar that has been in force, oldest first, the one in force last (db check:
+    a petition keeps the deadline of its day until a write recomputes it): Monday to Friday
+    before revision 0006, then the database's decisions one by one."""
     stored = decisions(session)
-    return [from_rows(stored[:count]) for count in range(len(stored) + 1)]
+    return [WeekdaysOnly(), *(from_rows(stored[:count]) for count in range(len(stored) + 1))]
 
 
 @dataclass(frozen=True)
