@@ -662,7 +662,7 @@ def test_petition_list_table(petitions) -> None:
         ["P2024-00002", "denunciation", "2024-03-01", "Xã Cao Thượng", "***",
          "Sai phạm đất đai", "2024-03-31", "overdue"],
         ["P2024-00003", "reflection", "2024-12-20", "Xã Trần Phú", "Đèn đường hỏng",
-         "2025-01-03", "open"],
+         "2025-01-06", "open"],
     ]
     assert result.stderr == ""
 
@@ -731,7 +731,9 @@ def test_petition_list_filters(petitions, args: tuple[str, ...], expected: list[
 
 
 def test_overdue_follows_the_pinned_day(petitions, monkeypatch) -> None:
-    monkeypatch.setenv("DANTRACK_TODAY", "2025-01-04")
+    # P2024-00003 (a reflection of Friday 2024-12-20) is due on 2025-01-06: 1 January is a
+    # public holiday.
+    monkeypatch.setenv("DANTRACK_TODAY", "2025-01-07")
     rows = csv_rows(ok(petitions("petition", "list", "--status", "overdue", "-f", "csv")))
     assert [r["ref"] for r in rows] == ["P2024-00001", "P2024-00002", "P2024-00003"]
 

@@ -95,7 +95,8 @@ def test_export_columns_are_the_import_columns(filled, cli) -> None:  # type: ig
                       "duplicate_of,field,prior,round,forwarded_to,reply_on,recovered_money,"
                       "recovered_land,returned_money,returned_land,returned_orgs,"
                       "returned_people,disciplined,disciplined_officials,prosecuted_cases,"
-                      "prosecuted_people,closed_on,outcome,verdict,note")
+                      "prosecuted_people,extensions,extended_days,suspended_on,"
+                      "suspended_days,closed_on,outcome,verdict,note")
     assert export(cli, "localities", "csv").splitlines()[0] == (
         "code,name,level,parent,valid_from,valid_to,successors")
     rows = json.loads(export(cli, "petitions", "json"))

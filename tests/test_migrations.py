@@ -31,9 +31,10 @@ from databases import (
 ADDED = {"petition": {"secret", "field", "prior", "round", "forwarded_to", "reply_on",
                       "recovered_money", "recovered_land", "returned_money", "returned_land",
                       "returned_orgs", "returned_people", "disciplined",
-                      "disciplined_officials", "prosecuted_cases", "prosecuted_people"},
+                      "disciplined_officials", "prosecuted_cases", "prosecuted_people",
+                      "extensions", "extended_days", "suspended_on", "suspended_days"},
          "locality": {"valid_from", "valid_to"},
-         "locality_successor": ALL, "visit": ALL, "visit_event": ALL,
+         "locality_successor": ALL, "visit": ALL, "visit_event": ALL, "calendar_day": ALL,
          "meeting_event": ALL, "dialogue_event": ALL}
 
 

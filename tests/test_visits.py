@@ -340,7 +340,11 @@ def test_upgrading_from_0004_keeps_every_row_and_figure_and_takes_visits(cli, tm
     assert revision(office) == SCHEMA_REVISION  # 0005 and every later revision
     after = contents(office)
     assert after["visit"] == [] and after["visit_event"] == []
-    assert {k: v for k, v in after.items() if k not in VISIT_TABLES} == rows
+    # Later revisions add their own: the calendar and the deadline's lifecycle (0006).
+    later = {"calendar_day": {"*"}, "petition": {"extensions", "extended_days",
+                                                 "suspended_on", "suspended_days"}}
+    assert {k: v for k, v in contents(office, leave_out=later).items()
+            if k not in VISIT_TABLES and k != "calendar_day"} == rows
     assert yearly_reports(cli, office) == reports
     first = json.loads(ok(cli("--db", str(office), "meeting", "list", "--year", "2024",
                               "--format", "json")))[0]

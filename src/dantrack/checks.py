@@ -171,3 +171,40 @@ def meeting_totals(connection: Connection) -> Iterator[Finding]:
             continue  # a value of the wrong type is the stored-type scan's, never echoed
         yield _finding("visits", ref, f"citizens {citizens} and delegations {delegations}, but "
                        f"its visits received {people} people in {groups} groups")
+
+
+def deadlines(connection: Connection) -> Iterator[Finding]:
+    """due_on follows the deadline rule: an open petition's on the calendar in force (or on
+    Monday to Friday, as it was counted before revision 0006), a closed one's on a calendar
+    that was in force (it keeps the deadline it closed with). Grouped first: a few thousand
+    distinct combinations stand for any number of petitions."""
+    from dantrack.deadlines import WORKING_DAY_KINDS, due_on
+    from dantrack.services.workcalendar import versions
+    from dantrack.vocab import PetitionKind
+
+    p = _tables().petition.c
+    calendars = versions(connection)
+    keys = (p.kind, p.accepted_on, p.complex, p.remote, p.extended_days, p.suspended_days,
+            p.due_on, p.closed_on.is_(None).label("open"))
+    wrong = []
+    for row in connection.execute(select(*keys).group_by(*keys)):
+        kind, accepted_on, complex_, remote, extended, suspended, due, open_ = row
+        if kind not in PetitionKind._value2member_map_ or accepted_on is None:
+            continue
+        # Only a deadline counted in working days depends on the calendar.
+        tried = (calendars[-1:] if kind not in WORKING_DAY_KINDS
+                 else [calendars[0], calendars[-1]] if open_ else calendars)
+        rule = [due_on(kind, accepted_on, complex=bool(complex_), remote=bool(remote),
+                       calendar=calendar, extended_days=extended, suspended_days=suspended)
+                for calendar in tried]
+        if due not in rule:
+            wrong.append((row, rule[-1]))
+    for row, expected in wrong:
+        query = select(p.ref).where(
+            p.kind == row.kind, p.accepted_on == row.accepted_on, p.complex == row.complex,
+            p.remote == row.remote, p.extended_days == row.extended_days,
+            p.suspended_days == row.suspended_days, p.due_on == row.due_on,
+            p.closed_on.is_(None) if row.open else p.closed_on.is_not(None)).order_by(p.ref)
+        for (ref,) in connection.execute(query):
+            yield _finding("deadlines", ref, f"due on {row.due_on}, but the deadline rule "
+                           f"gives {expected}")

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 # The schema revision this code writes, and every revision it can upgrade from, oldest first.
 # Compared with the alembic_version row on every open; tests pin both to dantrack.migrations.
 SCHEMA_REVISION = "0008"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 TABLES = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
 _version_metadata = MetaData()

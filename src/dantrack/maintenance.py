@@ -19,7 +19,6 @@ from sqlalchemy.orm import aliased
 
 from dantrack import checks
 from dantrack.db import Database
-from dantrack.deadlines import due_on
 from dantrack.errors import DantrackError
 from dantrack.faults import is_damaged
 from dantrack.limits import GENERATED_REF
@@ -278,30 +277,6 @@ def _counts_not_negative(connection: Connection) -> Iterator[Finding]:
                 lambda n, name=name: f"{name} is negative ({n})", "vocabulary")
 
 
-def _deadlines(connection: Connection) -> Iterator[Finding]:
-    """due_on follows the deadline rule. Grouped first: a few thousand distinct
-    (kind, acceptance, flags, due) combinations stand for any number of petitions."""
-    p = _tables().petition
-    keys = (p.c.kind, p.c.accepted_on, p.c.complex, p.c.remote, p.c.due_on)
-    wrong = []
-    for kind, accepted_on, complex_, remote, due in connection.execute(
-            select(*keys).group_by(*keys)):
-        if kind not in PetitionKind._value2member_map_ or accepted_on is None:
-            continue
-        expected = due_on(kind, accepted_on, complex=bool(complex_), remote=bool(remote))
-        if due != expected:
-            wrong.append((kind, accepted_on, complex_, remote, due, expected))
-    for kind, accepted_on, complex_, remote, due, expected in wrong:
-        query = select(p.c.ref).where(
-            p.c.kind == kind, p.c.accepted_on == accepted_on, p.c.complex == complex_,
-            p.c.remote == remote, p.c.due_on == due).order_by(p.c.ref)
-        yield from _refs(connection, query,
-                         lambda due=due, expected=expected:
-                         f"due on {due}, but the deadline rule gives {expected}", "deadlines")
-
-
-
-
 def _sequences(connection: Connection) -> Iterator[Finding]:
     """Each ref sequence is past every generated-looking ref, or the next add would collide."""
     t = _tables()
@@ -344,7 +319,7 @@ DOMAIN_CHECKS: tuple[tuple[str, Callable[[Connection], Iterator[Finding]]], ...]
     ("petitions", _petition_rows),
     ("counts", _counts_not_negative),
     ("history", _history_starts),
-    ("deadlines", _deadlines),
+    ("deadlines", checks.deadlines),
     ("sequences", _sequences),
     ("locality_tree", _locality_paths),
     ("duplicates", checks.duplicate_links),

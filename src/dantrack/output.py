@@ -215,6 +215,37 @@ def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseMo
     print_table(names, rows, keys=shown, picked=bool(columns))
 
 
+# One encoder for every streamed row (json.dumps with an option makes one per call).
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: Format, *,
+                table_columns: Sequence[str]) -> None:
+    """Rows (tuples of JSON-ready values in columns' order) as they come: json (an array, one
+    object a line) and csv are written row by row, so memory stays flat; a table or markdown,
+    for people, is laid out once all are in."""
+    out = sys.stdout
+    if fmt is Format.json:
+        count, encode = 0, _ROW_ENCODER.encode
+        for row in rows:
+            row_object = dict(zip(columns, row, strict=True))
+            out.write(("[\n" if not count else ",\n") + encode(row_object))
+            count += 1
+        out.write("\n]\n" if count else "[]\n")
+        out.flush()
+        return
+    if fmt is Format.csv:
+        write_csv(out, columns, rows)
+        out.flush()
+        return
+    picked = [columns.index(c) for c in table_columns]
+    shown = [[row[i] for i in picked] for row in rows]
+    if fmt is Format.markdown:
+        write(markdown_text(list(table_columns), shown))
+    else:
+        print_table(list(table_columns), shown)
+
+
 def render_record(record: BaseModel, fmt: Format, *, nested: str | None = None,
                   nested_columns: Sequence[str] = (),
                   more: Sequence[tuple[str, Sequence[str]]] = (), excel: bool = False) -> None:

@@ -373,6 +373,11 @@ FIELD_INPUT: dict[tuple[str, str], tuple[Any, Any]] = {
     ("petition", "prior"): (Annotated[Prior, _choice(Prior)], Prior.none),
     ("petition", "round"): (Annotated[int, Field(ge=1, le=2)], 1),
     ("petition", "reply_on"): (OptionalDateIn, None),
+    # The deadline's lifecycle (petition_writes.check_lifecycle has the rules between them).
+    ("petition", "extensions"): (Annotated[int, Field(ge=0, le=2)], 0),
+    ("petition", "extended_days"): (Annotated[int, Field(ge=0, le=60)], 0),
+    ("petition", "suspended_on"): (OptionalDateIn, None),
+    ("petition", "suspended_days"): (Annotated[int, Field(ge=0, le=INT_MAX)], 0),
     **{("petition", name): (Amount, 0.0) for name in RESULT_AMOUNTS},
     ("visit", "people"): (Annotated[int, Field(ge=1, le=INT_MAX)], 1),
     ("visit", "kind"): (Annotated[PetitionKind, _choice(PetitionKind)], ...),
@@ -429,6 +434,41 @@ class Closure(_Input):
     verdict: OptionalLookup = None
     closed_on: DateIn
     note: LongText = ""
+
+
+class DayGiven(_Input):
+    """The day a decision on a petition's deadline was taken (extend, suspend, resume --on)."""
+
+    on: DateIn
+
+
+# A day of any year dantrack knows, past or future (a swap is decided ahead).
+AnyDay = Annotated[dt.date, BeforeValidator(_memo(_date))]
+
+
+class CalendarDecision(_Input):
+    """`calendar off|work DATE --reason`."""
+
+    day: AnyDay
+    reason: LongText
+
+
+class AsOf(_Input):
+    """`overdue --as-of DATE`."""
+
+    as_of: AnyDay
+
+
+class CalendarDayPublic(BaseModel):
+    """A day of `calendar list`: one that differs from Monday to Friday, and why."""
+
+    date: dt.date
+    weekday: str
+    kind: str  # off or work
+    reason: str
+    source: str  # holidays (the package), dantrack (its data file) or database
+    operator: str | None = None
+    at: str | None = None
 
 
 def describe_error(error: dict[str, Any]) -> tuple[str, Any, str]:
@@ -507,7 +547,8 @@ class EventPublic(BaseModel):
 
 
 def _public(name: str, create: type[BaseModel], table: str, *, more: tuple[str, ...] = (),
-            after: dict[str, str] | None = None, **tail: Any) -> type[BaseModel]:
+            after: dict[str, str] | None = None, leave_out: tuple[str, ...] = (),
+            **tail: Any) -> type[BaseModel]:
     """The public view of a kind of record, derived from its input model and its table: every
     exchange column (the input fields, then `more`) with the type it is stored as — links by
     their ref or code — then, after the locality, its name; `after` adds a stored column after
@@ -515,6 +556,8 @@ def _public(name: str, create: type[BaseModel], table: str, *, more: tuple[str, 
     stored = _stored_model(table).model_fields
     fields: dict[str, Any] = {}
     for field, info in (*create.model_fields.items(), *((n, None) for n in more)):
+        if field in leave_out:
+            continue
         if field in stored:
             fields[field] = (stored[field].annotation, ...)
         else:  # a link, required or not as its input is
@@ -539,13 +582,18 @@ DialogueShown = create_model("DialogueShown", __base__=DialoguePublic,
                              history=(list[EventPublic], []))
 
 
+# The deadline's lifecycle, imported and exported: a list or show gives its effect (due_on,
+# the status `suspended`) and the history its steps.
+LIFECYCLE = ("extensions", "extended_days", "suspended_on", "suspended_days")
+
+
 def _petition_public() -> type[BaseModel]:
     """A petition's public view: the close-out after its input fields and the deadline after
     the fields it is counted from; then the status and, for `show`, the history."""
     from dantrack.kinds import CLOSE_FIELDS
 
     return _public("PetitionPublic", PetitionCreate, "petition", more=CLOSE_FIELDS,
-                   after={"duplicate_of": "due_on"}, status=(str, ...),
+                   after={"duplicate_of": "due_on"}, leave_out=LIFECYCLE, status=(str, ...),
                    history=(list[EventPublic] | None, None))
 
 

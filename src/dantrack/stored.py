@@ -93,7 +93,7 @@ def dantrack_tables() -> list[Table]:
     from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
     order = ("locality", "meeting", "dialogue", "petition", "petition_event", "visit",
-             "visit_event", "ref_sequence")
+             "visit_event", "calendar_day", "ref_sequence")
     return [SQLModel.metadata.tables[name] for name in order]
 
 

@@ -100,6 +100,7 @@ class Status(StrEnum):
     open = "open"
     closed = "closed"
     overdue = "overdue"
+    suspended = "suspended"  # the clock stopped (petition suspend): never overdue meanwhile
 
 
 VERDICTS_BY_KIND: dict[PetitionKind, frozenset[Verdict]] = {

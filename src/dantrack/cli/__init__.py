@@ -151,9 +151,11 @@ def _register() -> None:
         io,
         localities,
         meetings,
+        overdue,
         petitions,
         report,
         visits,
+        workcalendar,
     )
 
     app.add_typer(localities.app, name="locality")
@@ -161,6 +163,8 @@ def _register() -> None:
     app.add_typer(visits.app, name="visit")
     app.add_typer(dialogues.app, name="dialogue")
     app.add_typer(petitions.app, name="petition")
+    app.command("overdue")(overdue.overdue)
+    app.add_typer(workcalendar.app, name="calendar")
     app.command("import")(io.import_)
     app.command("export")(io.export)
     app.command("report")(report.report)

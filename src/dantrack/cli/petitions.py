@@ -1,4 +1,4 @@
-"""dantrack petition add|edit|accept|close|result|reopen|show|list"""
+"""dantrack petition add|edit|accept|close|result|reopen|extend|suspend|resume|show|list"""
 
 from __future__ import annotations
 
@@ -272,6 +272,66 @@ def reopen(
         done(f"Reopened petition {petition.ref}")
 
 
+@app.command("extend")
+def extend(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The petition's ref."),
+    days: int = typer.Option(..., "--days", help="Days added to the deadline (1 to 30)."),
+    on: str | None = typer.Option(None, "--on", help="Day of the decision; default: today."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (the decision)."),
+    especially_complex: bool = typer.Option(
+        False, "--especially-complex", help="A second extension: the case is especially "
+        "complex (Law 25/2018 Art. 30)."),
+) -> None:
+    """Extend a complex denunciation's deadline: once, or twice if especially complex.
+
+    Example: dantrack petition extend P2024-00012 --days 30 --on 25/03/2024 --reason "QĐ gia hạn số 12"
+    """
+    from dantrack.services.lifecycle import extend_petition
+
+    reason = ask(reason, "--reason", "Reason")
+    with session(ctx, write=True) as s:
+        petition = extend_petition(s, ref, days=days, on=on or today(), reason=reason,
+                                   especially_complex=especially_complex)
+        done(f"Extended petition {petition.ref} by {days} days (due {petition.due_on})")
+
+
+@app.command("suspend")
+def suspend(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The petition's ref."),
+    on: str | None = typer.Option(None, "--on", help="First day suspended; default: today."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (the result awaited)."),
+) -> None:
+    """Suspend a petition: its clock stops until it is resumed (never overdue meanwhile).
+
+    Example: dantrack petition suspend P2024-00012 --on 01/04/2024 --reason "Chờ kết quả giám định"
+    """
+    from dantrack.services.lifecycle import suspend_petition
+
+    reason = ask(reason, "--reason", "Reason")
+    with session(ctx, write=True) as s:
+        petition = suspend_petition(s, ref, on=on or today(), reason=reason)
+        done(f"Suspended petition {petition.ref} from {petition.suspended_on}")
+
+
+@app.command("resume")
+def resume(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The petition's ref."),
+    on: str | None = typer.Option(None, "--on", help="Day the clock restarts; default: today."),
+) -> None:
+    """Resume a suspended petition: its deadline moves by the days suspended.
+
+    Example: dantrack petition resume P2024-00012 --on 15/04/2024
+    """
+    from dantrack.services.lifecycle import resume_petition
+
+    with session(ctx, write=True) as s:
+        petition = resume_petition(s, ref, on=on or today())
+        done(f"Resumed petition {petition.ref} (due {petition.due_on})")
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -301,7 +361,8 @@ def list_(
     year: int | None = YEAR_OPTION,
     locality: str | None = LOCALITY_FILTER,
     kind: str | None = typer.Option(None, "--kind", "-k", help=KIND_HELP),
-    status: Status | None = typer.Option(None, "--status", help="open, closed or overdue."),
+    status: Status | None = typer.Option(None, "--status",
+                                         help="open, closed, overdue or suspended."),
     search: str | None = typer.Option(
         None, "--search", "-s", help="Words in names or subject, in any order and with or "
         "without diacritics; or an ID number or phone, exactly."),

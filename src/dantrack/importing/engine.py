@@ -68,6 +68,11 @@ class Importer:
         self.source_note = {"source": "import", "file": os.path.basename(summary.source)}
         self.created_changes = history.encode(self.source_note)
         self.context = {TODAY: clock.today()}  # one today for every row's dates
+        # The database's working calendar, read once (before a checking process is forked)
+        # for every row's deadline.
+        from dantrack.services.workcalendar import load
+
+        self.calendar = load(session)
 
     # --- intake ------------------------------------------------------------------------
 

@@ -70,7 +70,8 @@ class PetitionRows(Rows):
         return Pending(label, record, {"locality_id": locality_id,
                                        "accepted_given": values.get("accepted_on"),
                                        "competence": data.competence.value,
-                                       "derived": writes.derive(record)})
+                                       "derived": writes.derive(record,
+                                                                calendar=imp.calendar)})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -175,7 +176,7 @@ class PetitionRows(Rows):
                 history.last_close(imp.session, current["id"])))
             state.update(steps[-1].values)
         closing_to = {name: item.record[name] for name in CLOSE_FIELDS} if closing else None
-        edited = self._edit(item, current, state, changes, closing_to)
+        edited = self._edit(imp, item, current, state, changes, closing_to)
         state.update(edited.record)
         if closing and item.record["outcome"] is not None:
             closure = Closure.model_validate({name: item.record[name] for name in CLOSE_FIELDS},
@@ -203,7 +204,8 @@ class PetitionRows(Rows):
             imp.event(current["id"], action, {**what, **imp.source_note})
             for action, what in events])
 
-    def _edit(self, item: Pending, current: dict[str, Any], state: dict[str, Any],
+    def _edit(self, imp: Importer, item: Pending, current: dict[str, Any],
+              state: dict[str, Any],
               changes: dict[str, list[Any]],
               closing: dict[str, Any] | None) -> writes.Written:
         """The edit a row's differing fields make (compared with the petition as stored), to
@@ -220,7 +222,8 @@ class PetitionRows(Rows):
         try:
             return writes.edit(before={name: state[name] for name in EDITABLE}, given=given,
                                close_out={name: state[name] for name in CLOSE_FIELDS},
-                               secret=bool(state["secret"]), masked=False, closing=closing)
+                               secret=bool(state["secret"]), masked=False, closing=closing,
+                               calendar=imp.calendar)
         except DantrackError as exc:
             column = exc.field or "received_on"
             value = item.values["accepted_given"] if column == "accepted_on" \

@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 from dantrack.deadlines import due_on
-from dantrack.errors import InvalidInput
+from dantrack.errors import InvalidInput, RuleError
 from dantrack.kinds import RESULT_FIELDS
 from dantrack.limits import SECRET_FIELDS
 from dantrack.models import Petition
@@ -31,12 +31,16 @@ from dantrack.services import closeout
 from dantrack.text import fold
 from dantrack.text import key as ref_key
 from dantrack.vocab import Outcome, PetitionKind, Verdict
+from dantrack.workdays import Calendar
 
 # The fields an edit compares and records (the update model's), in the exchange form.
 EDITABLE = tuple(PetitionUpdate.model_fields)
 # The close-out of a record that does not close the petition.
 OPEN = {"closed_on": None, "outcome": None, "verdict": None, "note": ""}
 DENUNCIATION = PetitionKind.denunciation.value
+# A petition never extended nor suspended.
+UNSET_LIFECYCLE = {"extensions": 0, "extended_days": 0, "suspended_on": None,
+                   "suspended_days": 0}
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slow to make, once per row
@@ -99,7 +103,8 @@ def acceptance(value: dt.date | str | None) -> str:
     return PENDING if value is None or value == PENDING else _plain(value)
 
 
-def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> Written:
+def create(*, record: dict[str, Any], source: dict[str, Any] | None = None,
+           calendar: Calendar | None = None) -> Written:
     """A new petition: not accepted before it is received (check_acceptance); its deadline,
     folded copies and secrecy (derive). The history entry gives the fields — or, for an
     import, its source (the file holds the row). A bulk import applies the same two rules
@@ -107,7 +112,7 @@ def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> W
     acceptance once it knows the row is new."""
     check_acceptance(record["received_on"], record["accepted_on"])
     check_register(record, record)
-    derived = derive(record)
+    derived = derive(record, calendar=calendar)
     if source is not None:
         return Written(record, derived, source)
     changes = {name: _plain(record[name]) for name in EDITABLE}
@@ -116,7 +121,8 @@ def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> W
 
 
 def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, Any],
-         secret: bool, masked: bool, closing: dict[str, Any] | None = None) -> Written:
+         secret: bool, masked: bool, closing: dict[str, Any] | None = None,
+         calendar: Calendar | None = None) -> Written:
     """An edit of the fields `given` (validated, links by name; meeting and duplicate_of ""
     unlink) to a petition whose editable fields are `before` and whose close-out is
     `close_out`. `secret`: its identity is secret; `masked`: the caller may not compare it, so
@@ -124,6 +130,7 @@ def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, 
     whether a guess matched). `closing`: the close-out the same write ends with, when it
     closes the petition anew (an import update), which the register's fields must fit.
     Returns no changes when nothing differs."""
+    before = {**UNSET_LIFECYCLE, **before}  # a record made before the lifecycle's columns
     given = {k: (None if k in ("meeting", "duplicate_of") and v == ""
                  else getattr(v, "value", v)) for k, v in given.items()}
     after = {**before, **given}
@@ -146,7 +153,7 @@ def edit(*, before: dict[str, Any], given: dict[str, Any], close_out: dict[str, 
     if close_out["verdict"]:
         closeout.check_verdict(PetitionKind(after["kind"]), Verdict(close_out["verdict"]))
     check_register(after, closing or close_out)
-    return Written(after, derive(after, secret=secret), changes)
+    return Written(after, derive(after, secret=secret, calendar=calendar), changes)
 
 
 def follows_receipt(before: dict[str, Any], given: Container[str]) -> bool:
@@ -171,16 +178,20 @@ def check_acceptance(received_on: dt.date | str, accepted_on: dt.date | str) -> 
             reason=f"is before received_on {received}")
 
 
-def derive(record: dict[str, Any], *, secret: bool = False) -> dict[str, Any]:
-    """The stored columns a record's fields decide: the deadline, the folded copies for
-    search, and the secrecy of the identity (once a denunciation, secret for good)."""
+def derive(record: dict[str, Any], *, secret: bool = False,
+           calendar: Calendar | None = None) -> dict[str, Any]:
+    """The stored columns a record's fields decide: the deadline (on `calendar`, the
+    database's: dantrack.workdays; without one, the calendar that ships), the folded copies
+    for search, and the secrecy of the identity (once a denunciation, secret for good)."""
     # While pending, the deadline counts from receipt as from an acceptance on that day (the
     # 10 working days to process a petition are not counted yet).
     accepted_on = record["accepted_on"]
     start = record["received_on"] if accepted_on in (None, PENDING) else accepted_on
     return {
-        "due_on": due_on(record["kind"], _day(start),
-                         complex=record["complex"], remote=record["remote"]),
+        "due_on": due_on(record["kind"], _day(start), complex=record["complex"],
+                         remote=record["remote"], calendar=calendar,
+                         extended_days=record.get("extended_days", 0),
+                         suspended_days=record.get("suspended_days", 0)),
         "petitioner_folded": fold(record["petitioner"]),
         "subject_folded": fold(record["subject"]),
         "secret": secret or record["kind"] == DENUNCIATION,
@@ -206,6 +217,7 @@ def check_register(record: dict[str, Any], close_out: dict[str, Any]) -> None:
         if _day(record["reply_on"]) < _day(close_out["closed_on"]):
             _invalid("reply_on", record["reply_on"],
                      f"is before the forwarding ({_day(close_out['closed_on'])})")
+    check_lifecycle(record, close_out)
     given = next((name for name in RESULT_FIELDS if record[name]), None)
     if given is None:
         return
@@ -218,6 +230,43 @@ def check_register(record: dict[str, Any], close_out: dict[str, Any]) -> None:
     if record["disciplined_officials"] > record["disciplined"]:
         _invalid("disciplined_officials", record["disciplined_officials"],
                  f"is more than disciplined ({record['disciplined']})")
+
+
+# Law 25/2018 Art. 30: a complex denunciation's time may be extended once, an especially
+# complex one's twice (the second extension states it), each by up to 30 days.
+MAX_EXTENSIONS, MAX_EXTENSION_DAYS = 2, 30
+
+
+def check_lifecycle(record: dict[str, Any], close_out: dict[str, Any]) -> None:
+    """The extensions and the suspension fit the petition: extended only a complex
+    denunciation, by 1 to 30 days each time; suspended only once accepted, not before its
+    acceptance, and while open."""
+    # A record made before the lifecycle's columns has none of them.
+    extensions, days = record.get("extensions", 0), record.get("extended_days", 0)
+    if extensions or days:
+        if _value(record["kind"]) != DENUNCIATION or not record["complex"]:
+            _refused("extensions", extensions, "only a complex denunciation's time is "
+                     "extended (Law 25/2018 Art. 30)")
+        if not extensions <= days <= MAX_EXTENSION_DAYS * extensions:
+            _invalid("extended_days", days, f"{extensions} extension(s) add 1 to "
+                     f"{MAX_EXTENSION_DAYS} days each")
+    if not (suspended_on := record.get("suspended_on")):
+        return
+    accepted_on = acceptance(record["accepted_on"])
+    if accepted_on == PENDING:
+        _refused("suspended_on", suspended_on, "a pending petition is not suspended: "
+                 "accept it first")
+    if _day(suspended_on) < _day(accepted_on):
+        _invalid("suspended_on", suspended_on, f"is before the acceptance ({accepted_on})")
+    if close_out["closed_on"]:
+        _refused("suspended_on", suspended_on, "a closed petition is not suspended: resume "
+                 "it before closing")
+
+
+def _refused(field: str, value: Any, reason: str) -> None:
+    shown = _plain(value)
+    raise RuleError(f"{field} {shown!r}: {reason}", field=field, value=str(shown),
+                    reason=reason)
 
 
 def _invalid(field: str, value: Any, reason: str) -> None:

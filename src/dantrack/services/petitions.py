@@ -139,7 +139,8 @@ def insert_petition(session: Session, data: PetitionCreate) -> Petition:
             raise RuleError(f"petition {data.ref} exists already")
         claim_ref(session, "P", data.ref)
     locality = placed(session, data.locality, data.received_on)
-    created = writes.create(record=writes.intake(data=data, locality=locality.code))
+    created = writes.create(record=writes.intake(data=data, locality=locality.code),
+                            calendar=_calendar(session))
     petition = Petition(**stored_values(created), ref=data.ref or new_ref(session, "P",
                                                                      data.received_on.year))
     petition.locality_id = locality.id
@@ -197,7 +198,7 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
         raise RuleError("duplicate_of: a petition cannot duplicate itself")
     edited = writes.edit(before=current_fields(session, petition), given=update,
                          close_out=closeout_of(petition), secret=petition.secret,
-                         masked=petition.secret)
+                         masked=petition.secret, calendar=_calendar(session))
     old = lookup.by_id(session, petition.locality_id)
     if unit is not None and unit.id != old.id and unit.code == old.code:
         # Another unit with the same code (a code reused over time): named in full.
@@ -212,6 +213,12 @@ def edit_petition(session: Session, ref: str, **fields: Any) -> tuple[Petition, 
     if "duplicate_of" in edited.changes or "kind" in edited.changes:
         _spread_secrecy(session, petition)
     return petition, edited.changes
+
+
+def _calendar(session: Session) -> Any:
+    from dantrack.services.workcalendar import load
+
+    return load(session)
 
 
 def _day(value: Any) -> dt.date:
@@ -293,8 +300,14 @@ def reopen_petition(session: Session, ref: str, *, reason: str) -> Petition:
         closeout.check_reason(reason)
         raise RuleError(f"petition {petition.ref} is open; only a closed petition can be reopened")
     last_close = history.last_close(session, petition.id)
-    _apply_closeout(session, petition,
-                    closeout.reopen(closeout.state_of(petition), reason, last_close))
+    change = closeout.reopen(closeout.state_of(petition), reason, last_close)
+    # Closed, it kept the deadline of the calendar it closed under; open again, it takes the
+    # calendar in force (a change since then moves it).
+    due = writes.derive(current_fields(session, petition), calendar=_calendar(session))["due_on"]
+    if due != petition.due_on:
+        change.values["due_on"] = due
+        change.changes["due_on"] = [petition.due_on.isoformat(), due.isoformat()]
+    _apply_closeout(session, petition, change)
     return petition
 
 
@@ -308,6 +321,8 @@ def _apply_closeout(session: Session, petition: Petition, change: closeout.Chang
 def status_of(petition: Petition, today: dt.date) -> Status:
     if petition.closed_on is not None:
         return Status.closed
+    if petition.suspended_on is not None:  # the clock stopped: not overdue meanwhile
+        return Status.suspended
     return Status.overdue if petition.due_on < today else Status.open
 
 
@@ -333,7 +348,10 @@ def list_petitions(
     elif status is Status.closed:
         query = query.where(Petition.closed_on.is_not(None))
     elif status is Status.overdue:
-        query = query.where(Petition.closed_on.is_(None), Petition.due_on < today)
+        query = query.where(Petition.closed_on.is_(None), Petition.suspended_on.is_(None),
+                            Petition.due_on < today)
+    elif status is Status.suspended:
+        query = query.where(Petition.closed_on.is_(None), Petition.suspended_on.is_not(None))
     if meeting is not None:
         query = query.where(Meeting.ref == meeting.strip())
     if search:

@@ -30,7 +30,7 @@ def record_result(session: Session, ref: str, **results: Any) -> tuple[Petition,
     given = results_given(results)
     if not given:
         raise RuleError("nothing to record: give at least one result")
-    return _write(session, get_petition(session, ref), given, "result")
+    return write_fields(session, get_petition(session, ref), given, "result")
 
 
 def accept_petition(session: Session, ref: str, *, on: str | dt.date) -> Petition:
@@ -44,17 +44,20 @@ def accept_petition(session: Session, ref: str, *, on: str | dt.date) -> Petitio
     if petition.accepted_on is not None:
         raise RuleError(f"petition {petition.ref} was accepted already, on "
                         f"{petition.accepted_on}; `petition edit --accepted-on` corrects it")
-    return _write(session, petition, given, "accepted")[0]
+    return write_fields(session, petition, given, "accepted")[0]
 
 
-def _write(session: Session, petition: Petition, given: dict[str, Any],
-           action: str) -> tuple[Petition, dict[str, Any]]:
-    """An edit (petition_writes.edit) of fields that name no other record."""
+def write_fields(session: Session, petition: Petition, given: dict[str, Any],
+           action: str, note: dict[str, Any] | None = None) -> tuple[Petition, dict[str, Any]]:
+    """An edit (petition_writes.edit) of fields that name no other record, its deadline
+    counted on the database's calendar; `note` (a reason, the days) goes into the history."""
+    from dantrack.services.workcalendar import load
+
     edited = writes.edit(before=current_fields(session, petition), given=given,
                          close_out=closeout_of(petition), secret=petition.secret,
-                         masked=petition.secret)
+                         masked=petition.secret, calendar=load(session))
     if edited.changes:
-        changes = dict(edited.changes)
+        changes = {**edited.changes, **(note or {})}
         if edited.derived["due_on"] != petition.due_on:  # an acceptance moves the deadline
             changes["due_on"] = [petition.due_on.isoformat(),
                                  edited.derived["due_on"].isoformat()]

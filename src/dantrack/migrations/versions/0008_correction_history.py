@@ -4,7 +4,7 @@ Two new tables, meeting_event and dialogue_event, as petition_event: who changed
 Existing meetings and dialogues start with an empty history; nothing else changes.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
