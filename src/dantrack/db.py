@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 
 # The schema revision this code writes, and every revision it can upgrade from, oldest first.
 # Compared with the alembic_version row on every open; tests pin both to dantrack.migrations.
-SCHEMA_REVISION = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+# 0007 follows 0005 on this branch (0006 is added beside it; the merge re-chains them).
+SCHEMA_REVISION = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0007")
 
 TABLES = ("locality", "meeting", "dialogue", "petition", "petition_event", "ref_sequence")
 _version_metadata = MetaData()

@@ -52,7 +52,8 @@ class LocalitySuccessor(SQLModel, table=True):
 
 class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations"),)
+    __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations",
+                            "kind", "body"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
@@ -100,6 +101,20 @@ class Petition(SQLModel, table=True):
             "outcome",
             "due_on",
             "duplicate_of_id",
+            "verdict",
+        ),
+        # The same columns led by the dates: the whole tree's report, with no locality filter.
+        Index(
+            "ix_petition_period",
+            "received_on",
+            "closed_on",
+            "locality_id",
+            "kind",
+            "competence",
+            "outcome",
+            "due_on",
+            "duplicate_of_id",
+            "verdict",
         ),
     )
 
