@@ -23,6 +23,8 @@ def report(
         None, "--body", help="Count only meetings and dialogues held by this body."),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f",
                                      help="table, json, csv or markdown."),
+    compare: bool = typer.Option(
+        False, "--compare", help="Also the same period a year earlier, and the change."),
 ) -> None:
     """Resolution-rate report for a period and a locality's whole subtree.
 
@@ -36,7 +38,8 @@ def report(
     period = _period(year, quarter, from_, to)
     parsed_body = parse_field_choice(Body, body, "body").value if body else None
     with connection(ctx) as c:
-        result = reporting.build_report(c, period=period, locality=locality, body=parsed_body)
+        result = reporting.build_report(c, period=period, locality=locality, body=parsed_body,
+                                        compare=compare)
     render_report(result, Format(fmt.value))
 
 
