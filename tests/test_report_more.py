@@ -262,3 +262,17 @@ def test_a_rich_console_of_100_columns_draws_every_block_within_it(  # type: ign
     lines = buffer.getvalue().splitlines()
     assert len(lines) > 80 and max(len(line) for line in lines) <= 100
     assert any(line.split()[:2] == ["Huyện", "Chợ"] and "Đồn" in line for line in lines)
+
+
+def test_the_whole_tree_query_reads_the_covering_index_without_sorting(  # type: ignore[no-untyped-def]
+        register, db_path) -> None:
+    """SQLite's plan for the whole tree (asking for db_path keeps this test on SQLite)."""
+    from dantrack import reporting
+
+    with register.connection() as c:
+        query = reporting._petition_query(year_period(2024), None)
+        sql = str(query.compile(c, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(row) for row in c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "locality_id IN" not in sql
+    assert "COVERING INDEX ix_petition_report" in plan
+    assert "TEMP B-TREE" not in plan

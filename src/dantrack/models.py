@@ -103,19 +103,6 @@ class Petition(SQLModel, table=True):
             "duplicate_of_id",
             "verdict",
         ),
-        # The same columns led by the dates: the whole tree's report, with no locality filter.
-        Index(
-            "ix_petition_period",
-            "received_on",
-            "closed_on",
-            "locality_id",
-            "kind",
-            "competence",
-            "outcome",
-            "due_on",
-            "duplicate_of_id",
-            "verdict",
-        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,13 +1,13 @@
 """Resolution-rate reports (SPEC §2): read-only SQL aggregation into typed report objects.
 
-The petition figures come from one grouped query over a covering index, so the scan never
-touches the table: every petition that can count in a period [from, to] was received by its
-end and not closed before its start, so that range bounds the scan, and each figure is a
-filtered count. A report of a locality reads ix_petition_report (locality, kind, received_on,
-…); the whole tree, which needs no locality filter, reads ix_petition_period (received_on, …).
-The groups (one per locality and kind, a few thousand at most) are then added up to the
-reported locality and its direct children — never a loop over petitions. Meetings are counted
-the same way, per locality, kind and body.
+The petition figures come from one grouped query over the covering index ix_petition_report
+(locality, kind, received_on, …): every petition that can count in a period [from, to] was
+received by its end and not closed before its start, so that range bounds the scan, and each
+figure is a filtered count. The whole tree's report needs no locality filter (SQLite then
+skips through the same index, unit by unit and kind by kind). The groups (one per locality and
+kind, a few thousand at most) are then added up to the reported locality and its direct
+children — never a loop over petitions. Meetings are counted the same way, per locality, kind
+and body.
 
 Only SQLAlchemy Core is used here, so a report starts without loading the ORM.
 """
@@ -294,7 +294,7 @@ def _entries(connection: Any, period: Period, top: Any | None, parts: list[Any],
     """The figures of top (first) and of each of parts, the direct children reported."""
     # Which units the report counts, and the direct child each rolls up to.
     part_of = lookup.territory(connection, top, parts)
-    # The whole tree counts every unit: no locality filter, and the index led by the date.
+    # The whole tree counts every unit: no locality filter (no list of thousands of ids).
     subtree = None if whole_tree else list(part_of)
     petitions = _rollup(connection.execute(_petition_query(period, subtree)), part_of, 1)
     meetings = _rollup(connection.execute(_meeting_query(period, subtree, body)), part_of, 2)
