@@ -309,15 +309,16 @@ def _entries(connection: Any, period: Period, top: Any | None, parts: list[Any],
 def _rollup(rows: Any, part_of: dict[int, int | None], keys: int) -> dict[tuple, list[int]]:
     """Each row (locality id, `keys` key columns, figures…) added to target 0, the reported
     locality, and to target i + 1 when the unit rolls up to its i-th reported child."""
-    sums: dict[tuple, list[int]] = {}
+    groups: dict[tuple, list[Any]] = {}
     for row in rows:
         index = part_of.get(row[0])
         key, values = tuple(row[1:1 + keys]), row[1 + keys:]
-        for target in (0,) if index is None else (0, index + 1):
-            acc = sums.setdefault((target, *key), [0] * len(values))
-            for i, value in enumerate(values):
-                acc[i] += value
-    return sums
+        groups.setdefault((0, *key), []).append(values)
+        if index is not None:
+            groups.setdefault((index + 1, *key), []).append(values)
+    # Column sums in one pass each (zip, sum): a country's thousands of groups add up quickly.
+    return {key: [sum(column) for column in zip(*values, strict=True)]
+            for key, values in groups.items()}
 
 
 def _meetings(target: int, sums: dict[tuple, list[int]]) -> MeetingFigures:
