@@ -50,6 +50,29 @@ def first_sample_reports() -> dict[str, str]:
             for name, text in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
+# Report keys added after the first sample's reports were printed (issue 14), by where they lie.
+LATER_KEYS = {"meetings": ("by_kind", "by_body"), "petitions": ("on_time_rate", "verdicts")}
+
+
+def as_first_printed(reports: dict[str, str]) -> dict[str, str]:
+    """The reports without the keys added since: every other key and figure, as printed."""
+    def strip(entry: dict) -> None:  # type: ignore[type-arg]
+        for block, keys in LATER_KEYS.items():
+            for name in keys:
+                del entry[block][name]
+        for figures in entry["petitions"]["by_kind"].values():
+            for name in LATER_KEYS["petitions"]:
+                del figures[name]
+
+    printed = {}
+    for name, printed_text in reports.items():
+        data = json.loads(printed_text)
+        for entry in (data, *data["by_locality"]):
+            strip(entry)
+        printed[name] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return printed
+
+
 def ok(result) -> str:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
     return result.stderr
@@ -227,7 +250,7 @@ def test_upgrading_the_first_released_sample_keeps_every_row_and_figure(
         str(office), before, backup)
     assert revision(office) == db.SCHEMA_REVISION
     assert contents(office, leave_out=ADDED) == rows
-    assert yearly_reports(cli, office) == reports
+    assert as_first_printed(yearly_reports(cli, office)) == reports
     assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == (
         [backup.name] if backup else [])
 
@@ -263,7 +286,7 @@ def test_upgrading_a_first_schema_database_on_postgresql(
         postgres_url, "0001", None)
     assert revision(postgres_url) == db.SCHEMA_REVISION
     assert contents(postgres_url, leave_out=ADDED) == rows
-    assert yearly_reports(cli, postgres_url) == reports
+    assert as_first_printed(yearly_reports(cli, postgres_url)) == reports
 
 
 # --- an upgrade, with a revision made up for the test ---------------------------------------

@@ -52,7 +52,8 @@ class LocalitySuccessor(SQLModel, table=True):
 
 class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations"),)
+    __table_args__ = (Index("ix_meeting_report", "locality_id", "date", "citizens", "delegations",
+                            "kind", "body"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=KEY_MAX, sa_column_kwargs={"unique": True}, nullable=False)
@@ -105,6 +106,7 @@ class Petition(SQLModel, table=True):
             "outcome",
             "due_on",
             "duplicate_of_id",
+            "verdict",
         ),
         # The open petitions by deadline, holding all `dantrack overdue` reads: its digest is
         # one walk of this small index (open cases are a few in a hundred), never the table.

@@ -106,3 +106,15 @@ def range_period(start: dt.date, end: dt.date) -> Period:
         raise InvalidInput(f"invalid period: from {start} is after to {end}", field="from",
                            value=str(start))
     return Period(from_=start, to=end)
+
+
+def a_year_earlier(period: Period) -> Period:
+    """The same days a year before (`report --compare`); 29 February becomes 28 February."""
+    return Period(from_=_year_before(period.from_), to=_year_before(period.to),
+                  official=period.official)
+
+
+def _year_before(day: dt.date) -> dt.date:
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)

@@ -39,12 +39,14 @@ petition = table(
     column("competence", String),
     column("outcome", String),
     column("duplicate_of_id", Integer),
+    column("verdict", String),
 )
 
 meeting = table(
     "meeting",
     column("locality_id", Integer),
     column("date", Date),
+    column("kind", String),
     column("body", String),
     column("citizens", Integer),
     column("delegations", Integer),

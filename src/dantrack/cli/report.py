@@ -27,6 +27,8 @@ def report(
                                      help="table, json, csv, markdown or xlsx (with -o)."),
     output: str | None = typer.Option(None, "--output", "-o",
                                       help="Write to this file instead of stdout."),
+    compare: bool = typer.Option(
+        False, "--compare", help="Also the same period a year earlier, and the change."),
 ) -> None:
     """Resolution-rate report for a period and a locality's whole subtree.
 
@@ -49,7 +51,7 @@ def report(
             if output else None
         with connection(ctx) as c:
             result = reporting.build_report(c, period=period, locality=locality,
-                                            body=parsed_body)
+                                            body=parsed_body, compare=compare)
         render_report(result, Format(fmt.value), stream)
     if output:
         done(f"Wrote the report to {output}")
