@@ -21,11 +21,19 @@ DANTRACK = str(Path(sys.executable).parent / "dantrack")
 class Terminal:
     """dantrack ARGS… on a pseudo-terminal: read what it shows, type answers."""
 
-    def __init__(self, *args: str, db: Path) -> None:
+    def __init__(self, *args: str, db: Path, env: dict[str, str] | None = None,
+                 size: tuple[int, int] | None = None) -> None:
         env = {**os.environ, "DANTRACK_DB": str(db), "DANTRACK_TODAY": "2024-06-30",
-               "COLUMNS": "100", "TERM": "dumb"}
+               "COLUMNS": "100", "TERM": "dumb", **(env or {})}
+        env = {key: value for key, value in env.items() if value != ""}
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: becomes dantrack
+        if self.pid == 0:  # the child: becomes dantrack, on a terminal of `size` (rows, columns)
+            if size is not None:
+                import fcntl
+                import struct
+                import termios
+
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
             os.execve(DANTRACK, [DANTRACK, *args], env)
         self.seen = ""
         self.position = 0  # how far expect has read
@@ -55,9 +63,10 @@ class Terminal:
         os.write(self.fd, b"\x03")  # Ctrl-C, as the terminal sends it
 
     def exit_code(self) -> int:
+        """Wait for the end, keeping what it shows meanwhile."""
         try:
-            while os.read(self.fd, 4096):
-                pass
+            while chunk := os.read(self.fd, 4096):
+                self.seen += chunk.decode("utf-8", "replace")
         except OSError:
             pass
         _, status = os.waitpid(self.pid, 0)

@@ -183,7 +183,14 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title:
                          no_wrap=True, overflow="ellipsis" if cut else "fold")
     for row in texts:
         table.add_row(*[row[i] for i in chosen.shown])
-    console.print(table)
+    if len(texts) + 4 <= console.height or not sys.stdin.isatty():
+        console.print(table)
+        return
+    # Longer than the screen: through a pager, as git does ($PAGER, else less; -F leaves at
+    # once when it fits after all, -R keeps the bold, -X leaves the list on the screen).
+    os.environ.setdefault("LESS", "FRX")
+    with console.pager(styles=True):
+        console.print(table)
 
 
 def render_list(records: Sequence[BaseModel], fmt: Format, *, model: type[BaseModel],
