@@ -47,7 +47,7 @@ def test_the_words_of_a_vocabulary() -> None:
     assert complete("petition list --kind to") == ["denunciation"]  # tố cáo, folded
     assert complete("meeting add --kind ") == ["regular", "periodic", "unscheduled"]
     assert complete("petition close P1 --outcome don") == ["chased"]  # đôn đốc
-    assert complete("petition list --status ") == ["open", "closed", "overdue"]
+    assert complete("petition list --status ") == ["open", "closed", "overdue", "suspended"]
 
 
 @pytest.mark.backends
