@@ -36,7 +36,6 @@ from dantrack.services import petition_writes as writes
 from dantrack.services.closeout import REOPEN_CLEARS
 from dantrack.services.petition_writes import EDITABLE
 from dantrack.services.petitions import check_original_date
-from dantrack.vocab import Outcome
 
 if TYPE_CHECKING:
     from dantrack.importing.engine import Importer
@@ -287,14 +286,13 @@ def stored_row(item: Pending, meetings: dict[str, int],
 def _closed(item: Pending) -> dict[str, Any]:
     """The history entry of a new row's close-out, as `petition close` makes it
     (services.closeout) of the petition as the row states it: a close as guided or forwarded
-    records the competence it takes away, which a reopen gives back."""
+    records the competence it takes away, which a reopen gives back. The close-out was
+    checked with the row (Importer.closure): what is left is closeout.closed, on its values."""
     record = item.record
-    state = {"kind": record["kind"], "received_on": record["received_on"],
-             "competence": item.values["competence"], **writes.OPEN}
-    closure = Closure.model_construct(  # checked already (Importer.closure)
-        outcome=Outcome(record["outcome"]), verdict=record["verdict"], note=record["note"],
-        closed_on=dt.date.fromisoformat(record["closed_on"]))
-    return closeout.close(closeout.state_of(state), closure).changes
+    return closeout.closed(item.values["competence"],
+                           closed_on=dt.date.fromisoformat(record["closed_on"]),
+                           outcome=record["outcome"], verdict=record["verdict"],
+                           note=record["note"]).changes
 
 
 def _received_on(imp: Importer, ids: dict[str, int]) -> dict[int, dt.date]:
