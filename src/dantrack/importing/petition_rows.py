@@ -64,12 +64,9 @@ class PetitionRows(Rows):
             raise RowProblem(exc.field or "kind", values.get(exc.field or "kind"),
                              exc.reason) from None
         # The competence as the row states it: the record holds it as a close-out leaves it.
-        # What a new petition derives from the record is derived here, where the row is
-        # checked (petition_writes.create's rule; an update derives its own, in the edit).
         return Pending(label, record, {"locality_id": locality_id,
                                        "accepted_given": values.get("accepted_on"),
-                                       "competence": data.competence.value,
-                                       "derived": writes.derive(record)})
+                                       "competence": data.competence.value})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -271,16 +268,21 @@ DATES = tuple(column.name for column in Petition.__table__.columns
 def stored_row(item: Pending, meetings: dict[str, int],
                originals: dict[str, int]) -> tuple[Any, ...]:
     """A new row's values for PETITION_COLUMNS (dates as ISO text): its record, what
-    petition_writes.derive made of it (as petition_writes.create does for `petition add`; the
-    acceptance was checked when the row met the stored ones) and the ids of its links."""
+    petition_writes.derive makes of it (as petition_writes.create does for `petition add`; the
+    acceptance was checked when the row met the stored ones) and the ids of its links.
+
+    Derived here, in the writing process, rather than where the row is checked: a large
+    file's checking process is the busier of the two, and what it would derive would only
+    be sent over."""
     record = item.record
-    accepted_on = None if record["accepted_on"] == PENDING else record["accepted_on"]
-    return _ROW(record | item.values["derived"] | {
-        "accepted_on": accepted_on,
-        "due_on": item.values["derived"]["due_on"].isoformat(),
-        "locality_id": item.values["locality_id"],
-        "meeting_id": meetings.get(record["meeting"]),
-        "duplicate_of_id": originals.get(record["duplicate_of"])})
+    derived = writes.derive(record)
+    row = record | derived
+    row["accepted_on"] = None if record["accepted_on"] == PENDING else record["accepted_on"]
+    row["due_on"] = derived["due_on"].isoformat()
+    row["locality_id"] = item.values["locality_id"]
+    row["meeting_id"] = meetings.get(record["meeting"])
+    row["duplicate_of_id"] = originals.get(record["duplicate_of"])
+    return _ROW(row)
 
 
 def _closed(item: Pending) -> dict[str, Any]:

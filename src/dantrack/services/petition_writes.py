@@ -105,8 +105,7 @@ def create(*, record: dict[str, Any], source: dict[str, Any] | None = None) -> W
     """A new petition: not accepted before it is received (check_acceptance); its deadline,
     folded copies and secrecy (derive). The history entry gives the fields — or, for an
     import, its source (the file holds the row). A bulk import applies the same two rules
-    apart: derive where the row is checked (a second process for a large file), the
-    acceptance once it knows the row is new."""
+    apart: derive as it writes the row, the acceptance once it knows the row is new."""
     check_acceptance(record["received_on"], record["accepted_on"])
     check_register(record, record)
     derived = derive(record)
