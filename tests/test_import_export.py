@@ -479,3 +479,41 @@ def test_lines_end_where_csv_says_at_any_chunk_boundary(monkeypatch, chunk: int)
     source = readers.Source(io.BytesIO(data), "csv", "t.csv")
     assert source.columns == ["ref", "subject"]
     assert [(row.label, row.values) for row in source.rows()] == expected
+
+
+def test_register_columns_left_to_the_database_are_stored_as_if_given(  # type: ignore[no-untyped-def]
+        cli, db, tree, tmp_path: Path) -> None:
+    """A batch whose rows all leave the register's columns as they are when not given is
+    inserted without them (importing.petition_rows.written_columns), the database storing its
+    own defaults: the same values, of the same types, as a row of a batch that binds them."""
+    from sqlalchemy import text
+
+    from dantrack.importing.petition_rows import LEFT_TO_THE_DATABASE
+
+    names = list(LEFT_TO_THE_DATABASE)
+    assert len(names) == 15  # every register column has a default the database stores
+    head = "ref,kind,received_on,locality,subject,closed_on,outcome"
+    write(tmp_path / "a.csv", f"{head}\nA1,complaint,2024-03-01,01864,a,,\n")
+    given = {"B1": ("land", "once", "2", "Sở X", "", "1.5", "2", "3", "4", "1", "2", "3", "1",
+                    "1", "1"),
+             "B3": ("other", "none", "1", "", "", *["0"] * 10)}
+    lines = [f"{head},{','.join(names)}",
+             f"B1,complaint,2024-03-01,01864,b,2024-04-01,resolved,{','.join(given['B1'])}",
+             "B2,recommendation,2024-03-01,01864,b,2024-04-01,forwarded,other,none,1,,"
+             f"2024-04-05,{','.join(['0'] * 10)}",
+             f"B3,complaint,2024-03-01,01864,b,,,{','.join(given['B3'])}"]
+    write(tmp_path / "b.csv", "\n".join(lines) + "\n")
+    for name in ("a.csv", "b.csv"):
+        result = cli("import", "petitions", str(tmp_path / name))
+        assert result.exit_code == 0, result.stderr
+    with db.session() as s:
+        stored = {ref: rest for ref, *rest in s.execute(text(
+            f"SELECT ref, {', '.join(names)} FROM petition ORDER BY ref"))}
+        if db.engine.dialect.name == "sqlite":
+            kinds = {ref: rest for ref, *rest in s.execute(text(
+                f"SELECT ref, {', '.join(f'typeof({n})' for n in names)} FROM petition"))}
+            assert kinds["A1"] == kinds["B3"]
+    assert stored["A1"] == stored["B3"] == list(LEFT_TO_THE_DATABASE.values())
+    assert [type(v) for v in stored["A1"]] == [type(v) for v in stored["B3"]]
+    assert stored["B1"][:4] == ["land", "once", 2, "Sở X"] and stored["B1"][5] == 1.5
+    assert str(stored["B2"][4]) == "2024-04-05"

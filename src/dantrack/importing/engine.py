@@ -37,6 +37,9 @@ from dantrack.services import closeout, history, secrecy
 from dantrack.services.refs import generated_number
 from dantrack.vocab import PetitionKind
 
+# The columns by which a row names a record (its own key, or another's).
+NAMING = ("ref", "code", "duplicate_of", "parent")
+
 
 class Importer:
     def __init__(self, session: Session, kind: str, on_conflict: str, ignore_extra: bool,
@@ -61,6 +64,7 @@ class Importer:
         self.error_count = 0
         self.conflicts: list[str] = []
         self.localities: dict[str, list[Any]] = {}  # by code: the units that had it
+        self.always: dict[str, tuple[int, str]] = {}  # by code: (id, code), see load_localities
         # Localities written, whose ends (successors) are recorded once the file is in.
         self.ends: list[tuple[str, int, Any]] = []
         self.operator = history.operator()
@@ -119,9 +123,10 @@ class Importer:
         """Queue a checked row for writing (a batch at a time)."""
         record = item.record
         key = record.get(self.rows.kind.key)
-        if self.pending_keys and any(
-                record.get(name) in self.pending_keys
-                for name in ("ref", "code", "duplicate_of", "parent") if record.get(name)):
+        # A row naming one that waits in the batch (as a duplicate, a parent) follows it once
+        # written. (map and filter: no Python frame per name, on every row.)
+        if self.pending_keys and not self.pending_keys.isdisjoint(
+                filter(None, map(record.get, NAMING))):
             self.flush()
         self.pending.append(item)
         if key:
@@ -144,6 +149,12 @@ class Importer:
         for row in self.session.execute(select(loc.id, loc.code, loc.name, loc.valid_from,
                                                loc.valid_to)):
             self.localities.setdefault(row.code, []).append(row)
+        # A code that only one unit has had, valid always, means that unit on every day
+        # (lookup.pick could choose no other): most files name only such units, and they are
+        # found without weighing each row's date.
+        self.always = {code: (units[0].id, code) for code, units in self.localities.items()
+                       if len(units) == 1 and units[0].valid_from is None
+                       and units[0].valid_to is None}
 
     def locality(self, text: str, column: str = "locality",
                  on: dt.date | None = None) -> tuple[int, str]:
@@ -151,6 +162,8 @@ class Importer:
         (default today), which must be valid then."""
         if not self.localities and self.rows.caches_localities and self.session is not None:
             self.load_localities()
+        if self.rows.caches_localities and (always := self.always.get(text)) is not None:
+            return always
         day = on or self.context[TODAY]
         units = self.localities.get(text) if self.rows.caches_localities else None
         row = lookup.pick(units, day) if units else None

@@ -27,7 +27,7 @@ from dantrack.importing.model import (
     may_be_denunciation,
 )
 from dantrack.importing.rows import Rows
-from dantrack.kinds import CLOSE_FIELDS, KINDS, PENDING
+from dantrack.kinds import CLOSE_FIELDS, KINDS, PENDING, RESULT_FIELDS
 from dantrack.models import Meeting, Petition, PetitionEvent
 from dantrack.records import IDENTITY
 from dantrack.schemas import Closure, PetitionCreate
@@ -36,7 +36,6 @@ from dantrack.services import petition_writes as writes
 from dantrack.services.closeout import REOPEN_CLEARS
 from dantrack.services.petition_writes import EDITABLE
 from dantrack.services.petitions import check_original_date
-from dantrack.vocab import Outcome
 
 if TYPE_CHECKING:
     from dantrack.importing.engine import Importer
@@ -65,13 +64,9 @@ class PetitionRows(Rows):
             raise RowProblem(exc.field or "kind", values.get(exc.field or "kind"),
                              exc.reason) from None
         # The competence as the row states it: the record holds it as a close-out leaves it.
-        # What a new petition derives from the record is derived here, where the row is
-        # checked (petition_writes.create's rule; an update derives its own, in the edit).
         return Pending(label, record, {"locality_id": locality_id,
                                        "accepted_given": values.get("accepted_on"),
-                                       "competence": data.competence.value,
-                                       "derived": writes.derive(record,
-                                                                calendar=imp.calendar)})
+                                       "competence": data.competence.value})
 
     def meet(self, imp: Importer, item: Pending, current: dict[str, Any] | None,
              new: list[Pending]) -> None:
@@ -123,9 +118,11 @@ class PetitionRows(Rows):
         # The ids are taken first, so that the history rows can name them without reading the
         # petitions back.
         ids = bulk.reserve_ids(imp.session, Petition.__table__, len(ready))
-        rows = [(id_, *stored_row(item, meetings, originals))
+        columns = written_columns([item.record for item in ready])
+        row_of = itemgetter(*columns)
+        rows = [row_of(stored_row(item, id_, meetings, originals, imp.calendar))
                 for item, id_ in zip(ready, ids, strict=True)]
-        bulk.bulk_insert(imp.session, Petition.__table__, ("id", *PETITION_COLUMNS), rows)
+        bulk.bulk_insert(imp.session, Petition.__table__, columns, rows)
         imp.linked.extend(id_ for item, id_ in zip(ready, ids, strict=True)
                           if item.record["duplicate_of"])
         created = (imp.stamp, imp.operator, "created", imp.created_changes)
@@ -265,39 +262,69 @@ class PetitionRows(Rows):
             raise RowProblem(column, item.record.get(column), exc.reason) from None
 
 
-_ROW = itemgetter(*PETITION_COLUMNS)
 # The stored columns named as they are in a record (the others are ids or derived).
 STORED = tuple(name for name in PETITION_COLUMNS if name in KINDS["petitions"].columns)
 DATES = tuple(column.name for column in Petition.__table__.columns
               if isinstance(column.type, sa_types.Date))
 
 
-def stored_row(item: Pending, meetings: dict[str, int],
-               originals: dict[str, int]) -> tuple[Any, ...]:
-    """A new row's values for PETITION_COLUMNS (dates as ISO text): its record, what
-    petition_writes.derive made of it (as petition_writes.create does for `petition add`; the
-    acceptance was checked when the row met the stored ones) and the ids of its links."""
+# The register's columns (migration 0004, SPEC §1 "The register for the official forms").
+REGISTER = ("field", "prior", "round", "forwarded_to", "reply_on", *RESULT_FIELDS)
+
+
+def _left_to_the_database() -> dict[str, Any]:
+    """Those of the register's columns whose value when not given (the model's default) is
+    what the database itself stores when the column is left out of an insert (its server
+    default, or NULL), each with that value as a record holds it."""
+    fields = Petition.model_fields
+    return {column.name: fields[column.name].default for column in Petition.__table__.columns
+            if column.name in REGISTER and (column.server_default is not None
+                                            or (column.nullable and column.default is None))}
+
+
+LEFT_TO_THE_DATABASE = _left_to_the_database()
+
+
+def written_columns(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The columns a batch of new rows is inserted with: every one but the register's columns
+    that all its rows leave as the database would (most files give none of them), which it is
+    cheaper to leave out than to bind on every row; what is stored is the same."""
+    left = {name for name, value in LEFT_TO_THE_DATABASE.items()
+            if set(map(itemgetter(name), records)) == {value}}
+    return ("id", *(name for name in PETITION_COLUMNS if name not in left))
+
+
+def stored_row(item: Pending, id_: int, meetings: dict[str, int],
+               originals: dict[str, int], calendar: Any) -> dict[str, Any]:
+    """A new row's stored values by column (dates as ISO text): its record, what
+    petition_writes.derive makes of it (as petition_writes.create does for `petition add`; the
+    acceptance was checked when the row met the stored ones), its id and those of its links.
+
+    Derived here, in the writing process, rather than where the row is checked: a large
+    file's checking process is the busier of the two, and what it would derive would only
+    be sent over."""
     record = item.record
-    accepted_on = None if record["accepted_on"] == PENDING else record["accepted_on"]
-    return _ROW(record | item.values["derived"] | {
-        "accepted_on": accepted_on,
-        "due_on": item.values["derived"]["due_on"].isoformat(),
-        "locality_id": item.values["locality_id"],
-        "meeting_id": meetings.get(record["meeting"]),
-        "duplicate_of_id": originals.get(record["duplicate_of"])})
+    derived = writes.derive(record, calendar=calendar)  # the import's working calendar
+    row = record | derived
+    row["id"] = id_
+    row["accepted_on"] = None if record["accepted_on"] == PENDING else record["accepted_on"]
+    row["due_on"] = derived["due_on"].isoformat()
+    row["locality_id"] = item.values["locality_id"]
+    row["meeting_id"] = meetings.get(record["meeting"])
+    row["duplicate_of_id"] = originals.get(record["duplicate_of"])
+    return row
 
 
 def _closed(item: Pending) -> dict[str, Any]:
     """The history entry of a new row's close-out, as `petition close` makes it
     (services.closeout) of the petition as the row states it: a close as guided or forwarded
-    records the competence it takes away, which a reopen gives back."""
+    records the competence it takes away, which a reopen gives back. The close-out was
+    checked with the row (Importer.closure): what is left is closeout.closed, on its values."""
     record = item.record
-    state = {"kind": record["kind"], "received_on": record["received_on"],
-             "competence": item.values["competence"], **writes.OPEN}
-    closure = Closure.model_construct(  # checked already (Importer.closure)
-        outcome=Outcome(record["outcome"]), verdict=record["verdict"], note=record["note"],
-        closed_on=dt.date.fromisoformat(record["closed_on"]))
-    return closeout.close(closeout.state_of(state), closure).changes
+    return closeout.closed(item.values["competence"],
+                           closed_on=dt.date.fromisoformat(record["closed_on"]),
+                           outcome=record["outcome"], verdict=record["verdict"],
+                           note=record["note"]).changes
 
 
 def _received_on(imp: Importer, ids: dict[str, int]) -> dict[int, dt.date]:

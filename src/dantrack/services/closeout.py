@@ -64,29 +64,38 @@ def state_of(row: Any) -> dict[str, Any]:
 def close(state: Mapping[str, Any], closure: Closure,
           results: Mapping[str, Any] | None = None) -> Change:
     """Close an open petition: not before receipt, a verdict only with resolved and in the
-    words of its kind; guided, forwarded and chased set competence to other. `results`: the
-    result fields given with the close (the caller checks that they fit:
-    petition_writes.check_register)."""
+    words of its kind (check_close_out), then as closed says. `results`: the result fields
+    given with the close (the caller checks that they fit: petition_writes.check_register)."""
     verdict = check_close_out(PetitionKind(state["kind"]), state["received_on"], closure)
-    changes: dict[str, Any] = {"closed_on": closure.closed_on.isoformat(),
-                               "outcome": closure.outcome.value}
+    return closed(state["competence"], closed_on=closure.closed_on,
+                  outcome=closure.outcome.value, verdict=verdict.value if verdict else None,
+                  note=closure.note, results=results)
+
+
+def closed(competence: str, *, closed_on: dt.date, outcome: str, verdict: str | None,
+           note: str, results: Mapping[str, Any] | None = None) -> Change:
+    """The close of a petition whose competence is `competence`, by a close-out checked
+    already (check_close_out), in plain values: guided, forwarded and chased set competence
+    to other. close is this after its checks; a bulk import, which checks each row's
+    close-out where it reads the row, calls it for the rows it writes."""
+    changes: dict[str, Any] = {"closed_on": closed_on.isoformat(), "outcome": outcome}
     if verdict:
-        changes["verdict"] = verdict.value
-    if closure.note:
-        changes["note"] = closure.note
+        changes["verdict"] = verdict
+    if note:
+        changes["note"] = note
     changes.update(results or {})
-    values: dict[str, Any] = {"closed_on": closure.closed_on, "outcome": closure.outcome.value,
-                              "verdict": verdict.value if verdict else None,
-                              "note": closure.note, **(results or {})}
-    competence = competence_after(closure.outcome, state["competence"])
-    if competence != state["competence"]:
-        changes["competence"] = [state["competence"], competence]
-        values["competence"] = competence
+    values: dict[str, Any] = {"closed_on": closed_on, "outcome": outcome, "verdict": verdict,
+                              "note": note, **(results or {})}
+    after = competence_after(outcome, competence)
+    if after != competence:
+        changes["competence"] = [competence, after]
+        values["competence"] = after
     return Change("closed", values, changes)
 
 
-def competence_after(outcome: Outcome | None, competence: str) -> str:
-    """A close as guided, forwarded or chased means the matter is not within competence."""
+def competence_after(outcome: Outcome | str | None, competence: str) -> str:
+    """A close as guided, forwarded or chased means the matter is not within competence
+    (`outcome` as a word or its text: an Outcome equals its value)."""
     if outcome in OUTSIDE_COMPETENCE:
         return Competence.other.value
     return competence
