@@ -180,9 +180,9 @@ def test_postgres_storage_failures_become_exit_4() -> None:
 
 def test_a_damaged_file_is_one_line_for_list_and_report(sample: Path) -> None:
     size = sample.stat().st_size
-    with open(sample, "r+b") as file:
-        for tenth in range(1, 10):
-            file.seek(size * tenth // 10)
+    with open(sample, "r+b") as file:  # 4 KiB spoiled at each 40th of the file
+        for part in range(1, 40):
+            file.seek(size * part // 40)
             file.write(b"\xff" * 4096)
     for args in (("petition", "list"), ("report", "--year", "2022")):
         assert "is damaged" in one_line(run(*args, db=sample), 4)

@@ -140,9 +140,10 @@ def test_the_first_write_creates_the_schema_and_a_read_never_does(cli, pg: str) 
     fails(cli("report", "--year", "2024"), 4)
     assert tables_in(pg) == []
     ok(cli("locality", "add", "06", "Bắc Kạn", "--level", "province"))
-    assert tables_in(pg) == ["alembic_version", "dialogue", "locality", "locality_successor",
-                             "meeting", "petition", "petition_event", "ref_sequence",
-                             "visit", "visit_event"]
+    assert tables_in(pg) == ["alembic_version", "calendar_day", "dialogue", "dialogue_event",
+                             "locality", "locality_successor", "meeting", "meeting_event",
+                             "petition", "petition_event", "ref_sequence", "visit",
+                             "visit_event"]
     assert revision(pg) == db.SCHEMA_REVISION
 
 

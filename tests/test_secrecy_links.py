@@ -199,13 +199,13 @@ def test_an_export_that_fails_after_revealing_has_recorded_it(cli, tree, monkeyp
 
     real = output.write_export
 
-    def failing(rows, columns, fmt, stream=None):  # type: ignore[no-untyped-def]
+    def failing(rows, columns, fmt, stream=None, **options):  # type: ignore[no-untyped-def]
         def some():
             for number, row in enumerate(rows):
                 if number == 1:
                     raise RuleError("the output failed half-way")
                 yield row
-        return real(some(), columns, fmt, stream)
+        return real(some(), columns, fmt, stream, **options)
 
     monkeypatch.setattr(output, "write_export", failing)
     result = cli("export", "petitions", "--reveal", "--format", "jsonl")

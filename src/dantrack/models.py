@@ -107,6 +107,7 @@ class Petition(SQLModel, table=True):
             "due_on",
             "duplicate_of_id",
             "verdict",
+            "suspended_on",
         ),
         # The open petitions by deadline, holding all `dantrack overdue` reads: its digest is
         # one walk of this small index (open cases are a few in a hundred), never the table.
@@ -279,3 +280,9 @@ class RefSequence(SQLModel, table=True):
     year: int = Field(primary_key=True)
     last: int = 0
 
+
+# Every table, each after the tables it refers to: the order `db copy` writes them in and
+# `db check` reads them in.
+TABLE_ORDER = ("locality", "locality_successor", "meeting", "petition", "dialogue",
+               "petition_event", "visit", "visit_event", "meeting_event", "dialogue_event",
+               "calendar_day", "ref_sequence")

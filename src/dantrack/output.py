@@ -294,7 +294,8 @@ def message(text: str) -> None:
     sys.stderr.flush()
 
 
-def render_report(report: Any, fmt: Format, stream: IO[Any] | None = None) -> None:
+def render_report(report: Any, fmt: Format, stream: IO[Any] | None = None, *,
+                  excel: bool = False) -> None:
     """A report object with as_dict() (dantrack.reporting.Report), laid out by
     dantrack.report_layout, on stdout or on an open -o file (binary for xlsx, which is
     written to a file only)."""
@@ -307,14 +308,14 @@ def render_report(report: Any, fmt: Format, stream: IO[Any] | None = None) -> No
     if fmt is Format.table and stream is None:
         _print_report_tables(data)
         return
-    text = _report_text(data, fmt)
+    text = _report_text(data, fmt, excel=excel)
     if stream is None:
         write(text)
     else:  # not through write(): a failure there would be taken for standard output's
         stream.write(text if text.endswith("\n") else text + "\n")
 
 
-def _report_text(data: dict[str, Any], fmt: Format) -> str:
+def _report_text(data: dict[str, Any], fmt: Format, *, excel: bool = False) -> str:
     """The report as json, csv, markdown or the plain table a pipe gets."""
     from dantrack.report_layout import report_blocks, report_csv_rows
 
@@ -322,7 +323,7 @@ def _report_text(data: dict[str, Any], fmt: Format) -> str:
         return json_text(data)
     if fmt is Format.csv:
         columns, rows = report_csv_rows(data)
-        return csv_text(columns, rows)
+        return csv_text(columns, rows, excel=excel)
     blocks = report_blocks(data)
     if fmt is Format.markdown:
         parts = []

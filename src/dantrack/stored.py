@@ -90,11 +90,9 @@ def wrong_types(connection: Connection, tables: list[Table]) -> Iterator[WrongTy
 def dantrack_tables() -> list[Table]:
     from sqlmodel import SQLModel
 
-    from dantrack import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+    from dantrack.models import TABLE_ORDER  # registers the tables on SQLModel.metadata
 
-    order = ("locality", "meeting", "dialogue", "petition", "petition_event", "visit",
-             "visit_event", "calendar_day", "ref_sequence")
-    return [SQLModel.metadata.tables[name] for name in order]
+    return [SQLModel.metadata.tables[name] for name in TABLE_ORDER]
 
 
 def first_wrong_type(connection: Connection) -> WrongType | None:

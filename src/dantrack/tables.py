@@ -40,6 +40,7 @@ petition = table(
     column("outcome", String),
     column("duplicate_of_id", Integer),
     column("verdict", String),
+    column("suspended_on", Date),
 )
 
 meeting = table(
@@ -59,3 +60,12 @@ dialogue = table(
     column("body", String),
     column("citizens", Integer),
 )
+
+
+def suspended_on_day(columns, day):  # type: ignore[no-untyped-def]
+    """Whether a petition's clock was stopped on `day` (SPEC §1: a suspended petition is not
+    overdue): it is suspended now, since that day or before (a suspended petition is resumed
+    before it is closed, so it has been suspended ever since)."""
+    from sqlalchemy import and_
+
+    return and_(columns.suspended_on.is_not(None), columns.suspended_on <= day)

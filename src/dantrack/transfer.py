@@ -18,19 +18,20 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dantrack import db
 from dantrack.errors import Conflict, InvalidInput
+from dantrack.models import TABLE_ORDER
 
 # Parents before children: every foreign key points to a table copied earlier, or to its own
 # table (below).
-ORDER = ("locality", "locality_successor", "meeting", "petition", "dialogue", "petition_event",
-         "visit", "visit_event", "calendar_day", "ref_sequence")
+ORDER = TABLE_ORDER
 # Tables a summary names only when they hold rows: an office that records no visits reads
 # the same summary as before visits were recorded.
-QUIET = frozenset({"visit", "visit_event", "calendar_day"})
+QUIET = frozenset({"visit", "visit_event", "meeting_event", "dialogue_event", "calendar_day"})
 SELF_REFERENCES = {"locality": "parent_id", "petition": "duplicate_of_id"}
 BATCH = 5000
 NAMES = {"locality": "localities", "locality_successor": "successions", "meeting": "meetings",
          "dialogue": "dialogues", "petition": "petitions", "petition_event": "history entries",
          "visit": "visits", "visit_event": "visit reveals",
+         "meeting_event": "meeting corrections", "dialogue_event": "dialogue corrections",
          "calendar_day": "calendar decisions", "ref_sequence": "ref sequences"}
 
 

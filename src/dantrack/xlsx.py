@@ -61,6 +61,7 @@ def write_report(report: dict[str, Any], stream: IO[bytes]) -> None:
     put(sheet, 3, 1, "locality", font=text_font(bold=True))
     put(sheet, 3, 2, place["code"] or "", number_format=TEXT_FORMAT)
     put(sheet, 3, 3, place["name"])
+    columns, rows = _locality_totals(columns, rows, period["from"])
     headings = [name.replace("_", " ") for name in columns]
     for column, text in enumerate(headings, start=1):
         put(sheet, 5, column, text, font=text_font(bold=True), wrap=True, border=True)
@@ -68,7 +69,7 @@ def write_report(report: dict[str, Any], stream: IO[bytes]) -> None:
     for offset, row in enumerate([*rows[1:], rows[0]]):
         is_total = offset == len(rows) - 1
         for column, (name, value) in enumerate(zip(columns, row, strict=True), start=1):
-            put_value(sheet, 6 + offset, column, value, rate=name == "resolution_rate",
+            put_value(sheet, 6 + offset, column, value, rate=name.endswith("_rate"),
                       text=name in ("code", "name"), font=text_font(bold=is_total), border=True)
     widths = [10.0, UNIT_WIDTH] + [NUMBER_WIDTH] * (len(columns) - 2)
     set_widths(sheet, widths)
@@ -127,6 +128,18 @@ def cell_text(value: Any) -> str:
 
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+def _locality_totals(columns: Sequence[str], rows: Sequence[Sequence[Any]], first: str
+                     ) -> tuple[list[str], list[list[Any]]]:
+    """Of the report's CSV rows, each locality's total (kind `all`) in the period that begins
+    on `first` (not a --compare year's), without the kind and the period's days: the sheet
+    states the period once, above."""
+    names = list(columns)
+    kind, start = names.index("kind"), names.index("from")
+    keep = [i for i, name in enumerate(names) if name not in ("kind", "from", "to")]
+    totals = [row for row in rows if row[kind] == "all" and row[start] == first]
+    return [columns[i] for i in keep], [[row[i] for i in keep] for row in totals]
 
 
 def text_font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Any:

@@ -195,6 +195,22 @@ def output_stream(ctx: typer.Context, stack: Any, output: str, *, binary: bool =
 SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx"}
 
 
+def file_format(output: str | None, fmt: Any) -> Any:
+    """The format of -o FILE: the one --format gives, else the one its ending names (.csv,
+    .json, .md, .xlsx) if the command writes it; `fmt` is the command's own format enum."""
+    from pathlib import Path
+
+    if not output or fmt.value != "table":
+        return fmt
+    named = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    return type(fmt)(named) if named in type(fmt).__members__ else fmt
+
+
+def for_spreadsheets(output: str | None, excel: bool = False) -> bool:
+    """CSV for spreadsheets: asked for (--excel), or a .csv file (SPEC §3)."""
+    return excel or bool(output and output.lower().endswith(".csv"))
+
+
 @dataclass
 class Destination:
     """Where a list or show goes: its format, whether CSV is for spreadsheets, and the
@@ -211,14 +227,12 @@ def destination(ctx: typer.Context, output: str | None, fmt: Format, excel: bool
     """-o FILE for a list or show: standard output goes to the file (written beside it and
     renamed into place when complete), the format taken from its ending unless --format was
     given. xlsx (lists only: `sheets`) needs a file."""
-    from pathlib import Path
 
-    if output and fmt is Format.table:
-        fmt = Format(SUFFIX_FORMATS.get(Path(output).suffix.lower(), fmt.value))
+    fmt = file_format(output, fmt)
     if fmt is Format.xlsx and not (sheets and output):
         raise typer.BadParameter("xlsx is written to a file: add -o FILE.xlsx" if sheets else
                                  "xlsx is for lists and exports", param_hint="'--format'")
-    excel = excel or bool(output and Path(output).suffix.lower() == ".csv")
+    excel = for_spreadsheets(output, excel)
     if not output:
         yield Destination(fmt, excel)
         return

@@ -116,12 +116,13 @@ def list_(
     from dantrack.schemas import DialoguePublic
     from dantrack.services.meetings import list_dialogues
 
+    picked = pick_columns(columns, DialoguePublic)  # before any query: a reveal is recorded
     with destination(ctx, output, fmt, excel) as out:
         with session(ctx, write=False) as s:
             records = list_dialogues(s, year=year, locality=locality, body=body)
         render_list(records, Out(out.fmt.value), model=DialoguePublic, table_columns=TABLE_COLUMNS,
                     headers={"locality_name": "locality"},
-                    columns=pick_columns(columns, DialoguePublic),
+                    columns=picked,
                     excel=out.excel, binary=out.binary)
 
 

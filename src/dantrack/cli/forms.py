@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from dantrack.cli import periods
-from dantrack.cli.common import connection, done, output_stream
+from dantrack.cli.common import connection, done, file_format, output_stream
 
 
 class FormFormat(StrEnum):
@@ -49,6 +49,7 @@ def form(
     form_declared = find(number)
     period = periods.chosen(year, quarter, from_, to, half=half, nine_months=nine_months,
                             official=official)
+    fmt = file_format(output, fmt)
     if fmt is FormFormat.xlsx and not output:
         raise typer.BadParameter("--format xlsx writes a file: give -o FILE.xlsx",
                                  param_hint="'--output'")
@@ -78,4 +79,4 @@ def _write_file(result: dict[str, Any], fmt: FormFormat, stream: Any) -> None:
         return
     from dantrack.output import Format, form_text
 
-    stream.write(form_text(result, Format(fmt.value), excel=fmt is FormFormat.csv))
+    stream.write(form_text(result, Format(fmt.value), excel=fmt is FormFormat.csv))  # a file

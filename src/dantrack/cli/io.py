@@ -20,11 +20,16 @@ from dantrack.cli.common import (
 from dantrack.kinds import Exported, Imported
 
 
-class FileFormat(StrEnum):
+class ReadFormat(StrEnum):
+    """What import reads."""
+
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
-    xlsx = "xlsx"
+
+
+# What export writes: what import reads, and a sheet.
+FileFormat = StrEnum("FileFormat", {**{m.name: m.value for m in ReadFormat}, "xlsx": "xlsx"})
 
 
 class OnConflict(StrEnum):
@@ -51,7 +56,7 @@ _REVEAL_COMPARED = typer.Option(False, "--reveal", help="Compare and update deno
                                 "petition's history).")
 
 
-def _file_format(file: str, fmt: FileFormat | None) -> str:
+def _file_format(file: str, fmt: ReadFormat | None) -> str:
     """The format of the file to import: as given, else from its extension."""
     from dantrack.readers import detect_format
 
@@ -68,7 +73,7 @@ def import_(
     ctx: typer.Context,
     kind: Imported = typer.Argument(..., help="What the file holds."),
     file: str = typer.Argument(..., help="CSV, JSON array or JSON Lines file; - for stdin."),
-    fmt: FileFormat | None = _FORMAT,
+    fmt: ReadFormat | None = _FORMAT,
     on_conflict: OnConflict = _ON_CONFLICT,
     ignore_extra: bool = typer.Option(False, "--ignore-extra",
                                       help="Skip columns dantrack does not know."),

@@ -122,11 +122,12 @@ def list_(
     from dantrack.services.localities import list_localities, public_localities
 
     when = day(on, "--on") if on else None
+    picked = pick_columns(columns, LocalityPublic)  # before any query: a reveal is recorded
     with destination(ctx, output, fmt, excel) as out:
         with session(ctx, write=False) as s:
             records = public_localities(s, list_localities(s, on=when, under=under, every=every))
         render_list(records, Out(out.fmt.value), model=LocalityPublic, table_columns=COLUMNS,
-                    columns=pick_columns(columns, LocalityPublic),
+                    columns=picked,
                     excel=out.excel, binary=out.binary)
 
 

@@ -124,12 +124,13 @@ def list_(
     from dantrack.schemas import MeetingPublic
     from dantrack.services.meetings import list_meetings
 
+    picked = pick_columns(columns, MeetingPublic)  # before any query: a reveal is recorded
     with destination(ctx, output, fmt, excel) as out:
         with session(ctx, write=False) as s:
             records = list_meetings(s, year=year, locality=locality, body=body)
         render_list(records, Out(out.fmt.value), model=MeetingPublic, table_columns=TABLE_COLUMNS,
                     headers={"locality_name": "locality"},
-                    columns=pick_columns(columns, MeetingPublic),
+                    columns=picked,
                     excel=out.excel, binary=out.binary)
 
 

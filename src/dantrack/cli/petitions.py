@@ -387,6 +387,7 @@ def list_(
     from dantrack.schemas import PetitionPublic
     from dantrack.services.petitions import list_petitions
 
+    picked = pick_columns(columns, PetitionPublic)  # before any query: a reveal is recorded
     with destination(ctx, output, fmt, excel) as out:
         with session(ctx, write=reveal, create=False) as s:
             records = list_petitions(
@@ -395,7 +396,7 @@ def list_(
                 limit=limit)
         render_list(records, Out(out.fmt.value), model=PetitionPublic, table_columns=TABLE_COLUMNS,
                     headers={"locality_name": "locality"},
-                    columns=pick_columns(columns, PetitionPublic),
+                    columns=picked,
                     excel=out.excel, binary=out.binary)
     if not records:
         done("0 petitions")  # on stderr: the output itself is an empty table, [] or a header

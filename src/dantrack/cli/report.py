@@ -7,7 +7,14 @@ import contextlib
 import typer
 
 from dantrack.cli import periods
-from dantrack.cli.common import ReportFormat, connection, done, output_stream
+from dantrack.cli.common import (
+    ReportFormat,
+    connection,
+    done,
+    file_format,
+    for_spreadsheets,
+    output_stream,
+)
 
 
 def report(
@@ -39,6 +46,7 @@ def report(
     from dantrack.text import parse_field_choice
     from dantrack.vocab import Body
 
+    fmt = file_format(output, fmt)
     if fmt is ReportFormat.xlsx and not output:
         raise typer.BadParameter("xlsx is written to a file: give -o FILE.xlsx",
                                  param_hint="'--output'")
@@ -52,6 +60,6 @@ def report(
         with connection(ctx) as c:
             result = reporting.build_report(c, period=period, locality=locality,
                                             body=parsed_body, compare=compare)
-        render_report(result, Format(fmt.value), stream)
+        render_report(result, Format(fmt.value), stream, excel=for_spreadsheets(output))
     if output:
         done(f"Wrote the report to {output}")

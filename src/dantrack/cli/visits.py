@@ -134,10 +134,11 @@ def list_(
     from dantrack.schemas import VisitPublic
     from dantrack.services.visits import list_visits
 
+    picked = pick_columns(columns, VisitPublic)  # before any query: a reveal is recorded
     with destination(ctx, output, fmt, excel) as out:
         with session(ctx, write=reveal, create=False) as s:
             records = list_visits(s, meeting=meeting, year=year, locality=locality, kind=kind,
                                   reveal=reveal)
         render_list(records, Out(out.fmt.value), model=VisitPublic, table_columns=TABLE_COLUMNS,
-                    columns=pick_columns(columns, VisitPublic),
+                    columns=picked,
                     excel=out.excel, binary=out.binary)

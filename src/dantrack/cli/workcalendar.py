@@ -7,8 +7,8 @@ import typer
 from dantrack.cli.common import ReportFormat, done, session, today
 from dantrack.limits import FIRST_YEAR, LAST_YEAR
 
-app = typer.Typer(help="The working calendar: public holidays and the government's swaps.",
-                  no_args_is_help=True)
+app = typer.Typer(help="The working calendar: public holidays and the government's swaps.\n\n"
+                  "Example: dantrack calendar list --year 2026", no_args_is_help=True)
 
 TABLE_COLUMNS = ["date", "weekday", "kind", "reason", "source"]
 _REASON = typer.Option(None, "--reason", help="The decision, e.g. its number and date.")

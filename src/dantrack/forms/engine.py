@@ -34,18 +34,22 @@ def fill(connection: Any, form: Form, *, period: Period, locality: str | None = 
     query = (_visit_query(form, period, subtree) if form.source == "visit"
              else _petition_query(form, period, subtree))
     width = len(form.columns)
-    sums = [[0] * width for _ in range(len(parts) + 1)]
+    # sums[0]: the total; sums[1]: the records of the locality itself (its own bodies, placed
+    # at its level); then one per direct child.
+    sums = [[0] * width for _ in range(len(parts) + 2)]
     for row in connection.execute(query):
         index = part_of.get(row[0])
-        for target in (0,) if index is None else (0, index + 1):
+        for target in (0, 1 if index is None else index + 2):
             for i, value in enumerate(row[1:]):
                 sums[target][i] += value or 0
-    units = [top, *parts]
-    entries = [{"locality": _ref(unit), "values": _values(form, sums[i])}
-               for i, unit in enumerate(units)]
+    entries = [{"locality": _ref(unit), "values": _values(form, sums[i + 2])}
+               for i, unit in enumerate(parts)]
+    if any(sums[1]):  # so that the total is always the sum of the rows (SPEC §2)
+        entries.insert(0, {"locality": _own(top), "values": _values(form, sums[1])})
+    total = {"locality": _ref(top), "values": _values(form, sums[0])}
     return {"form": form.header(), "body": body or None, "period": period.described(),
-            "locality": entries[0]["locality"], "columns": [c.as_dict() for c in form.columns],
-            "rows": entries[1:], "total": entries[0]}
+            "locality": total["locality"], "columns": [c.as_dict() for c in form.columns],
+            "rows": entries, "total": total}
 
 
 def _values(form: Form, sums: list[Any]) -> dict[str, Any]:
@@ -55,6 +59,14 @@ def _values(form: Form, sums: list[Any]) -> dict[str, Any]:
             petition_sql.petition.c[column.figure.sum].type, Float)
         values[column.key] = round(float(value), DECIMALS) if amount else int(value)
     return values
+
+
+def _own(unit: Any) -> dict[str, Any]:
+    """The row of a locality's own level: "Cấp tỉnh (Bắc Kạn)", with the locality's code."""
+    from dantrack.vocab import WORDS, Level
+
+    level = WORDS[Level].get(unit.level, (unit.level,))[0]
+    return {"code": unit.code, "name": f"Cấp {level} ({unit.name})"}
 
 
 def _ref(unit: Any | None) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from sqlalchemy import and_, false, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from dantrack import lookup
-from dantrack.errors import InvalidInput, NotFound, RuleError
+from dantrack import lookup, tables
+from dantrack.errors import InvalidInput, NotFound, RuleError, UsageError
 from dantrack.kinds import CLOSE_FIELDS, RESULT_FIELDS
 from dantrack.limits import TEXT_MAX
 from dantrack.models import Locality, Meeting, Petition
@@ -348,8 +348,8 @@ def list_petitions(
     elif status is Status.closed:
         query = query.where(Petition.closed_on.is_not(None))
     elif status is Status.overdue:
-        query = query.where(Petition.closed_on.is_(None), Petition.suspended_on.is_(None),
-                            Petition.due_on < today)
+        query = query.where(Petition.closed_on.is_(None), Petition.due_on < today,
+                            ~tables.suspended_on_day(Petition, today))
     elif status is Status.suspended:
         query = query.where(Petition.closed_on.is_(None), Petition.suspended_on.is_not(None))
     if meeting is not None:
@@ -398,8 +398,9 @@ def _order(sort: str | None) -> list[Any]:
         return []
     name = sort.strip().lstrip("-")
     if name not in SORTS:
-        raise InvalidInput(f"invalid sort {sort!r}: must be one of {', '.join(SORTS)} "
-                           "(a leading - for descending)", field="sort", value=sort)
+        # A wrong option of the command line, not wrong data: a usage error (exit 2).
+        raise UsageError(f"invalid sort {sort!r}: must be one of {', '.join(SORTS)} "
+                         "(a leading - for descending)")
     column = Locality.code if name == "locality" else getattr(Petition, name)
     ordered = column.desc() if sort.strip().startswith("-") else column.asc()
     return [ordered.nulls_last()]  # the open ones after the closed, on either backend

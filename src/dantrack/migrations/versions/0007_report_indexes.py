@@ -1,8 +1,9 @@
 """Report indexes (issue 14): the report counts resolved cases by verdict and meetings by kind
 and body, so the covering indexes it reads gain those columns.
 
-- ix_petition_report (locality, kind, received_on, …) gains verdict, so a report still reads
-  the index alone;
+- ix_petition_report (locality, kind, received_on, …) gains verdict and suspended_on (a
+  petition suspended at a period's end is not overdue then), so a report still reads the
+  index alone;
 - ix_meeting_report gains kind and body.
 
 An index led by the dates (received_on, closed_on, …) was measured for the whole tree's report
@@ -33,7 +34,7 @@ MEETING_REPORT = ["locality_id", "date", "citizens", "delegations"]
 
 
 def upgrade() -> None:
-    _replace("ix_petition_report", "petition", [*PETITION_REPORT, "verdict"])
+    _replace("ix_petition_report", "petition", [*PETITION_REPORT, "verdict", "suspended_on"])
     _replace("ix_meeting_report", "meeting", [*MEETING_REPORT, "kind", "body"])
 
 
