@@ -383,9 +383,18 @@ def before_cases(checkout: Path, path: Path) -> dict[str, list[str]]:
 
 
 def form_cases(path: Path) -> dict[str, list[str]]:
-    """`dantrack form 01/XLD --year Y …` goes here once the form command exists (issue 14):
-    each case a name and its argv, timed with the reports in the same loop."""
-    return {}
+    """`dantrack form 01/XLD --official --year Y …` (issue 14): the province and the whole
+    country as JSON, and the province's XLSX as offices hand it in, timed with the reports in
+    the same loop (targets 0.5 s, 1 s and 1 s)."""
+    form = [sys.executable, "-m", "dantrack", "--db", str(path), "form", "01/XLD", "--official",
+            "--year", str(YEAR)]
+    sheet = OUT / "form-01-xld.xlsx"
+    return {
+        "province: dantrack form 01/XLD json": [*form, "--locality", "P03", "--format", "json"],
+        "country: dantrack form 01/XLD json": [*form, "--format", "json"],
+        "province: dantrack form 01/XLD xlsx": [*form, "--locality", "P03", "--format", "xlsx",
+                                               "-o", str(sheet), "--body-name", "UBND TỈNH"],
+    }
 
 
 def main() -> None:
@@ -499,6 +508,14 @@ def print_verdicts(results: dict[str, float], postgres: bool) -> None:
             f"{COUNTRY_FLOOR_RATIO}× the floor")
         print(f"{scope}: dantrack {ours:.3f} s vs {raw} {floor:.3f} s "
               f"(ratio {ours / floor:.2f}) — target {target} s: {verdict}{ratio}")
+    forms = (("province", "json", PROVINCE_TARGET, "raw sqlite3 process"),
+             ("country", "json", COUNTRY_TARGET, "raw sqlite3 process, dates only"),
+             ("province", "xlsx", COUNTRY_TARGET, "raw sqlite3 process"))
+    for scope, kind, target, raw in forms:
+        ours, floor = results[f"{scope}: dantrack form 01/XLD {kind}"], results[f"{scope}: {raw}"]
+        verdict = "met" if ours <= target else f"MISSED by {ours - target:.3f} s"
+        print(f"{scope}: dantrack form 01/XLD {kind} {ours:.3f} s vs {raw} {floor:.3f} s "
+              f"(ratio {ours / floor:.2f}) — target {target} s: {verdict}")
     for scope in ("province", "country"):
         if f"before: {scope}: dantrack report" in results:
             before = results[f"before: {scope}: dantrack report"]
