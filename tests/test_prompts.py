@@ -28,6 +28,11 @@ class Terminal:
         env = {key: value for key, value in env.items() if value != ""}
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes dantrack, on a terminal of `size` (rows, columns)
+            # As on a clerk's terminal, Ctrl-C interrupts: a background job (a CI run) would
+            # otherwise hand down SIGINT ignored.
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             if size is not None:
                 import fcntl
                 import struct
@@ -62,13 +67,23 @@ class Terminal:
     def interrupt(self) -> None:
         os.write(self.fd, b"\x03")  # Ctrl-C, as the terminal sends it
 
-    def exit_code(self) -> int:
-        """Wait for the end, keeping what it shows meanwhile."""
-        try:
-            while chunk := os.read(self.fd, 4096):
-                self.seen += chunk.decode("utf-8", "replace")
-        except OSError:
-            pass
+    def exit_code(self, timeout: float = 120) -> int:
+        """Wait for the end, keeping what it shows meanwhile; a program still running after
+        `timeout` seconds is killed and the test fails."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, end - time.monotonic()))
+            try:
+                chunk = os.read(self.fd, 4096) if ready else b""
+            except OSError:  # the program ended
+                break
+            if ready and not chunk:
+                break
+            self.seen += chunk.decode("utf-8", "replace")
+        else:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+            raise AssertionError(f"still running after {timeout} s; showed {self.seen!r}")
         _, status = os.waitpid(self.pid, 0)
         return os.waitstatus_to_exitcode(status)
 
