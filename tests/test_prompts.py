@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sqlite3
 import sys
 import time
@@ -30,9 +31,8 @@ class Terminal:
         if self.pid == 0:  # the child: becomes dantrack, on a terminal of `size` (rows, columns)
             # As on a clerk's terminal, Ctrl-C interrupts: a background job (a CI run) would
             # otherwise hand down SIGINT ignored.
-            import signal
-
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             if size is not None:
                 import fcntl
                 import struct
@@ -65,7 +65,17 @@ class Terminal:
         os.write(self.fd, line.encode("utf-8") + b"\r")
 
     def interrupt(self) -> None:
-        os.write(self.fd, b"\x03")  # Ctrl-C, as the terminal sends it
+        """Ctrl-C, as the terminal sends it; should the terminal not turn it into SIGINT
+        within 15 s (a loaded machine), the signal the terminal would have sent."""
+        os.write(self.fd, b"\x03")
+        end = time.monotonic() + 15
+        while time.monotonic() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status  # ended by the interruption: reaped here
+                return
+            time.sleep(0.1)
+        os.kill(self.pid, signal.SIGINT)
 
     def exit_code(self, timeout: float = 120) -> int:
         """Wait for the end, keeping what it shows meanwhile; a program still running after
@@ -84,7 +94,9 @@ class Terminal:
             os.kill(self.pid, 9)
             os.waitpid(self.pid, 0)
             raise AssertionError(f"still running after {timeout} s; showed {self.seen!r}")
-        _, status = os.waitpid(self.pid, 0)
+        status = getattr(self, "status", None)
+        if status is None:
+            _, status = os.waitpid(self.pid, 0)
         return os.waitstatus_to_exitcode(status)
 
 
